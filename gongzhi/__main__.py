@@ -1,0 +1,5 @@
+"""`python -m gongzhi ...` is the same as the `gongzhi` console script."""
+
+from gongzhi.manage import main
+
+main()

@@ -1,0 +1,188 @@
+"""Settings for 共治. Everything comes from the environment, with defaults that run the demo.
+
+See README.md, "Settings", for the variables. Nothing here is only for production: the demo
+runs the same code paths with the embedded SQLite database and the database task queue.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.config.env import env_bool, env_float, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = PACKAGE_DIR.parent
+DATA_DIR = Path(env_str("GONGZHI_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("GONGZHI_DEBUG", False)
+# The demo key is only good for a machine nobody else reaches; production sets its own.
+SECRET_KEY = env_str("GONGZHI_SECRET_KEY", "gongzhi-demo-key-not-for-production-use-0123456789")
+ALLOWED_HOSTS = env_list("GONGZHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("GONGZHI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "gongzhi.web",
+    "gongzhi.places",
+    "gongzhi.accounts",
+    "gongzhi.dispatch",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "gongzhi.config.urls"
+WSGI_APPLICATION = "gongzhi.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gongzhi.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite embedded by default, PostgreSQL through DATABASE_URL ---------------
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("GONGZHI_DB_CONN_MAX_AGE", 60)
+        )
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("GONGZHI_SQLITE_PATH", str(DATA_DIR / "gongzhi.sqlite3")),
+            "OPTIONS": {
+                # WAL lets the web server read while the task worker writes; IMMEDIATE makes a
+                # write transaction take its lock up front instead of failing half-way.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and security -----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.Person"
+AUTHENTICATION_BACKENDS = ["gongzhi.accounts.backends.LockoutModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# After this many failed logins in a row, an account is locked for the lock-out period.
+LOGIN_MAX_FAILURES = env_int("GONGZHI_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("GONGZHI_LOGIN_LOCKOUT_MINUTES", 15)
+
+HTTPS = env_bool("GONGZHI_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("GONGZHI_SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("GONGZHI_SESSION_BROWSER_CLOSE", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = HTTPS and env_bool("GONGZHI_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files: everything served by the project itself, nothing from a CDN --------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+
+def _xstatic_dir(module: str) -> str:
+    import importlib
+
+    return str(importlib.import_module(module).BASE_DIR)  # type: ignore[attr-defined]
+
+
+STATICFILES_DIRS = [("vendor/leaflet", _xstatic_dir("xstatic.pkg.leaflet"))]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("GONGZHI_MEDIA_ROOT", str(DATA_DIR / "media")))
+
+# --- Background tasks: database queue by default, RQ on Redis in production ----------------
+TASKS_BACKEND = env_str("GONGZHI_TASKS_BACKEND", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(
+        f"GONGZHI_TASKS_BACKEND={TASKS_BACKEND!r}; choose one of {sorted(_TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# --- Place registry ---------------------------------------------------------------------------
+# The district the demo builds and the place browser centres on (12-digit official code).
+GONGZHI_DISTRICT_CODE = env_str("GONGZHI_DISTRICT_CODE", "110105000000")
+GONGZHI_TILE_URL = env_str("GONGZHI_TILE_URL", "")  # an optional local tile server
+GONGZHI_WALK_SPEED_M_PER_MIN = env_float("GONGZHI_WALK_SPEED_M_PER_MIN", 80.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GONGZHI_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+GONGZHI_PLACE_INDEX_TTL = env_int("GONGZHI_PLACE_INDEX_TTL", 300)
