@@ -37,11 +37,14 @@ INSTALLED_APPS = [
     "gongzhi.web",
     "gongzhi.places",
     "gongzhi.accounts",
+    "gongzhi.workorders",
     "gongzhi.dispatch",
+    "gongzhi.open311",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +148,9 @@ USE_TZ = True
 # --- Static files: everything served by the project itself, nothing from a CDN --------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files from the app server itself, with or without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 
 def _xstatic_dir(module: str) -> str:

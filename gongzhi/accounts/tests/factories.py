@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import factory
+
+from gongzhi.accounts.models import Membership, Person, Role, Unit
+from gongzhi.places.tests.factories import DistrictFactory
+
+TEST_PASSWORD = "correct-horse-共治-2026"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    display_name = factory.Sequence(lambda n: f"测试人员{n}")
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create:
+            obj.save()
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    kind = Unit.Kind.DEPARTMENT
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    role = Role.RESIDENT

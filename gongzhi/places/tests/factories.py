@@ -1,0 +1,83 @@
+"""factory_boy factories for the place registry. Geometry is simple boxes in WGS-84."""
+
+from __future__ import annotations
+
+import factory
+from shapely.geometry import box
+
+from gongzhi.places.models import (
+    Building,
+    Community,
+    Compound,
+    District,
+    Entrance,
+    Grid,
+    Subdistrict,
+)
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("code",)
+
+    code = "110105000000"
+    name = "朝阳区"
+    outline = factory.LazyFunction(lambda: box(116.30, 39.80, 116.70, 40.10))
+
+
+class SubdistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subdistrict
+
+    district = factory.SubFactory(DistrictFactory)
+    code = factory.Sequence(lambda n: f"110105{n + 1:03d}000")
+    name = factory.Sequence(lambda n: f"测试{n + 1}街道")
+    kind = Subdistrict.Kind.STREET
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.subdistrict.code[:9]}{n + 1:03d}")
+    name = factory.Sequence(lambda n: f"测试{n + 1}社区")
+    official_name = factory.LazyAttribute(lambda o: f"{o.name}居委会")
+    kind = Community.Kind.RESIDENTS
+
+
+class CompoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Compound
+
+    community = factory.SubFactory(CommunityFactory)
+    name = factory.Sequence(lambda n: f"测试{n + 1}小区")
+    kind = Compound.Kind.COMMERCIAL
+    households = 300
+    population = 800
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    compound = factory.SubFactory(CompoundFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}号楼")
+
+
+class EntranceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entrance
+
+    building = factory.SubFactory(BuildingFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}单元")
+
+
+class GridFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grid
+
+    community = factory.SubFactory(CommunityFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n + 1:03d}")
+    name = factory.Sequence(lambda n: f"第{n + 1}网格")
