@@ -46,7 +46,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chinese unless the person picked English with the switcher (Accept-Language ignored).
+    "gongzhi.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,6 +183,12 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 # The district the demo builds and the place browser centres on (12-digit official code).
 GONGZHI_DISTRICT_CODE = env_str("GONGZHI_DISTRICT_CODE", "110105000000")
 GONGZHI_TILE_URL = env_str("GONGZHI_TILE_URL", "")  # an optional local tile server
+# The datum of that tile server: "wgs84" or "gcj02" (most Chinese tile sets). Geometry is
+# stored in WGS-84 and converted for the map at the edge when the tiles are GCJ-02.
+GONGZHI_TILE_CRS = env_str("GONGZHI_TILE_CRS", "wgs84")
+if GONGZHI_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ValueError(f"GONGZHI_TILE_CRS={GONGZHI_TILE_CRS!r}; choose wgs84 or gcj02")
+GONGZHI_TILE_ATTRIBUTION = env_str("GONGZHI_TILE_ATTRIBUTION", "")
 GONGZHI_WALK_SPEED_M_PER_MIN = env_float("GONGZHI_WALK_SPEED_M_PER_MIN", 80.0)
 
 LOGGING = {
