@@ -2,18 +2,19 @@ import pytest
 
 from gongzhi.testing import World, build_world
 
+# Browser tests (-m browser): headless Chromium against the live server.
+from gongzhi.web.tests.browser import browser, page  # noqa: F401
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Hash with cheap argon2 in tests: the cast of 14 people is hashed for every `world`."""
     from django.conf import settings
-    from django.contrib.auth import hashers
+    from django.test import override_settings
 
-    settings.PASSWORD_HASHERS = [
-        "gongzhi.testing.FastArgon2PasswordHasher",
-        *settings.PASSWORD_HASHERS,
-    ]
-    hashers.get_hashers.cache_clear()
-    hashers.get_hashers_by_algorithm.cache_clear()
+    # Enabled for the whole session; override_settings also resets the hasher caches.
+    override_settings(
+        PASSWORD_HASHERS=["gongzhi.testing.FastArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    ).enable()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def person(time_machine: TimeMachineFixture) -> Person:
 
 
 def log_in(password: str, username: str = "secretary") -> Person | None:
-    return authenticate(None, username=username, password=password)  # type: ignore[return-value]
+    return authenticate(None, username=username, password=password)
 
 
 def fail(times: int, username: str = "secretary") -> None:
