@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gongzhi.workorders",
     "gongzhi.dispatch",
     "gongzhi.open311",
+    "gongzhi.notifications",
 ]
 
 MIDDLEWARE = [
@@ -199,3 +200,61 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 GONGZHI_PLACE_INDEX_TTL = env_int("GONGZHI_PLACE_INDEX_TTL", 300)
+
+# --- 接诉即办: work orders (gongzhi.workorders, gongzhi.notifications) -----------------------
+# Default time limits for a category × urgency without a TimeLimit row: (amount, unit), unit
+# "hours" (clock hours) or "working_days" (whole working days after the day received, see
+# gongzhi/workorders/sla.py).
+GONGZHI_TIME_LIMITS = {
+    "normal": {
+        "contact": (env_int("GONGZHI_CONTACT_HOURS", 24), "hours"),
+        "resolve": (env_int("GONGZHI_RESOLVE_WORKING_DAYS", 7), "working_days"),
+    },
+    "urgent": {
+        "contact": (env_int("GONGZHI_URGENT_CONTACT_HOURS", 2), "hours"),
+        "resolve": (env_int("GONGZHI_URGENT_RESOLVE_WORKING_DAYS", 2), "working_days"),
+    },
+    "emergency": {
+        "contact": (env_int("GONGZHI_EMERGENCY_CONTACT_HOURS", 1), "hours"),
+        "resolve": (env_int("GONGZHI_EMERGENCY_RESOLVE_HOURS", 24), "hours"),
+    },
+}
+# Warn this long before a deadline (never earlier than half-way through the limit).
+GONGZHI_CONTACT_WARNING_MINUTES = env_int("GONGZHI_CONTACT_WARNING_MINUTES", 120)
+GONGZHI_RESOLVE_WARNING_HOURS = env_int("GONGZHI_RESOLVE_WARNING_HOURS", 24)
+# Emergency period: category codes (and their descendants) lifted to first priority, e.g.
+# "heating" in a cold wave.
+GONGZHI_EMERGENCY_PERIOD_CATEGORIES = env_list("GONGZHI_EMERGENCY_PERIOD_CATEGORIES", [])
+# Dispatch by the responsibility matrix at intake when a rule places the order.
+GONGZHI_AUTO_DISPATCH = env_bool("GONGZHI_AUTO_DISPATCH", True)
+# Whistles (吹哨报到): a summoned department reports in within hours, acts within working days.
+GONGZHI_WHISTLE_REPORT_HOURS = env_int("GONGZHI_WHISTLE_REPORT_HOURS", 2)
+GONGZHI_WHISTLE_ACTION_WORKING_DAYS = env_int("GONGZHI_WHISTLE_ACTION_WORKING_DAYS", 3)
+GONGZHI_EXTENSION_MAX_WORKING_DAYS = env_int("GONGZHI_EXTENSION_MAX_WORKING_DAYS", 15)
+# Photos at intake: JPEG, PNG or WebP by content, at most this many of at most this size.
+GONGZHI_PHOTO_MAX_BYTES = env_int("GONGZHI_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+GONGZHI_PHOTO_MAX_COUNT = env_int("GONGZHI_PHOTO_MAX_COUNT", 6)
+# The three rates (三率) and the composite score: weights sum to 1; 基本满意 counts as this
+# fraction of 满意 in the satisfaction rate; grades by composite score, highest first.
+GONGZHI_RATE_WEIGHTS = {
+    "response": env_float("GONGZHI_RATE_WEIGHT_RESPONSE", 0.10),
+    "resolution": env_float("GONGZHI_RATE_WEIGHT_RESOLUTION", 0.45),
+    "satisfaction": env_float("GONGZHI_RATE_WEIGHT_SATISFACTION", 0.45),
+}
+GONGZHI_SATISFACTION_WEIGHTS = {
+    "satisfied": 1.0,
+    "basically": env_float("GONGZHI_BASICALLY_SATISFIED_WEIGHT", 0.8),
+    "unsatisfied": 0.0,
+}
+GONGZHI_GRADE_THRESHOLDS = [
+    ("excellent", env_float("GONGZHI_GRADE_EXCELLENT", 95.0)),
+    ("good", env_float("GONGZHI_GRADE_GOOD", 90.0)),
+    ("fair", env_float("GONGZHI_GRADE_FAIR", 85.0)),
+    ("poor", 0.0),
+]
+# Notifications: retries with exponential backoff.
+# The channel that carries text messages to a phone ("console" stands in for SMS and WeChat
+# until their adapters exist; see gongzhi/notifications/channels.py).
+GONGZHI_SMS_CHANNEL = env_str("GONGZHI_SMS_CHANNEL", "console")
+GONGZHI_NOTIFY_MAX_ATTEMPTS = env_int("GONGZHI_NOTIFY_MAX_ATTEMPTS", 5)
+GONGZHI_NOTIFY_BACKOFF_SECONDS = env_int("GONGZHI_NOTIFY_BACKOFF_SECONDS", 30)

@@ -1,0 +1,127 @@
+"""The responsibility matrix (权责清单): which unit leads an order, and who assists.
+
+`matrix_resolve(order)` reads ResponsibilityRule rows (editable in the admin) and answers with
+a Suggestion, or None when no rule places the order — it then waits on the dispatcher's desk.
+The most specific rule wins: the deepest category on the order's category path first, then a
+community rule over a subdistrict rule over a district-wide one, then the lowest rank. A rule
+whose lead cannot be found for this place (no property company serves the compound, say) is
+skipped and the next one is tried.
+
+Unit kinds are resolved against the order's place:
+  property_company    → the active property company serving the order's compound
+  community_committee → the committee of the order's community
+  subdistrict_office  → the office of the order's subdistrict
+Other kinds need a unit code (dept-traffic, utility-water…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from gongzhi.accounts.models import Unit
+from gongzhi.workorders.models import Category, ResponsibilityRule, WorkOrder
+
+_SCOPE_ORDER = {
+    ResponsibilityRule.Scope.COMMUNITY: 0,
+    ResponsibilityRule.Scope.SUBDISTRICT: 1,
+    ResponsibilityRule.Scope.DISTRICT: 2,
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    compound_id: int | None
+    community_id: int | None
+    subdistrict_id: int | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    lead: Unit
+    assisting: tuple[Unit, ...]
+    rule: ResponsibilityRule
+    reason: str
+
+
+def unit_for_kind(kind: str, place: Place) -> Unit | None:
+    units = Unit.objects.filter(kind=kind, is_active=True)
+    if kind == Unit.Kind.PROPERTY_COMPANY:
+        if place.compound_id is None:
+            return None
+        return units.filter(compounds=place.compound_id).order_by("id").first()
+    if kind == Unit.Kind.COMMUNITY_COMMITTEE:
+        if place.community_id is None:
+            return None
+        return units.filter(community_id=place.community_id).order_by("id").first()
+    if kind == Unit.Kind.SUBDISTRICT_OFFICE:
+        if place.subdistrict_id is None:
+            return None
+        return units.filter(subdistrict_id=place.subdistrict_id).order_by("id").first()
+    return None  # a district-wide kind is ambiguous without a code
+
+
+def unit_for_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code, is_active=True).first()
+
+
+def _lead(rule: ResponsibilityRule, place: Place) -> Unit | None:
+    if rule.lead_unit_code:
+        return unit_for_code(rule.lead_unit_code)
+    return unit_for_kind(rule.lead_kind, place)
+
+
+def _assisting(rule: ResponsibilityRule, place: Place, lead: Unit) -> tuple[Unit, ...]:
+    found: list[Unit] = []
+    for kind in rule.assist_kinds or []:
+        unit = unit_for_kind(kind, place)
+        if unit is not None:
+            found.append(unit)
+    for code in rule.assist_unit_codes or []:
+        unit = unit_for_code(code)
+        if unit is not None:
+            found.append(unit)
+    unique: dict[int, Unit] = {}
+    for unit in found:
+        if unit.pk != lead.pk:
+            unique.setdefault(unit.pk, unit)
+    return tuple(unique.values())
+
+
+def matching_rules(category: Category, place: Place) -> list[ResponsibilityRule]:
+    """Active rules for the category path and place, most specific first."""
+    lineage = category.lineage_ids()
+    depth = {cid: i for i, cid in enumerate(lineage)}
+    where = Q(scope=ResponsibilityRule.Scope.DISTRICT)
+    if place.subdistrict_id is not None:
+        where |= Q(scope=ResponsibilityRule.Scope.SUBDISTRICT, subdistrict_id=place.subdistrict_id)
+    if place.community_id is not None:
+        where |= Q(scope=ResponsibilityRule.Scope.COMMUNITY, community_id=place.community_id)
+    rules = list(ResponsibilityRule.objects.filter(where, category_id__in=lineage, is_active=True))
+    rules.sort(key=lambda r: (depth[r.category_id], _SCOPE_ORDER[r.scope], r.rank, r.pk))
+    return rules
+
+
+def suggestions_for(category: Category, place: Place, *, limit: int = 3) -> list[Suggestion]:
+    """Up to `limit` distinct lead units the matrix offers, best first (the dispatcher's desk
+    shows them)."""
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+    for rule in matching_rules(category, place):
+        lead = _lead(rule, place)
+        if lead is None or lead.pk in seen:
+            continue
+        seen.add(lead.pk)
+        reason = f"{rule.category.name} · {rule.get_scope_display()}"
+        out.append(Suggestion(lead, _assisting(rule, place, lead), rule, reason))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def matrix_resolve(order: WorkOrder) -> Suggestion | None:
+    """The matrix's answer for this order, or None (→ the dispatcher's desk)."""
+    place = Place(order.compound_id, order.community_id, order.subdistrict_id)
+    found = suggestions_for(order.category, place, limit=1)
+    return found[0] if found else None

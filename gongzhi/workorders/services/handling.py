@@ -1,0 +1,425 @@
+"""Dispatch and handling: from the dispatcher to the lead unit and back to the requester."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.models import Person, Unit
+from gongzhi.notifications.services import notify
+from gongzhi.workorders import sla
+from gongzhi.workorders.errors import (
+    ExtensionPending,
+    InvalidInput,
+    NoPendingExtension,
+)
+from gongzhi.workorders.matrix import matrix_resolve
+from gongzhi.workorders.models import (
+    Assignment,
+    EventKind,
+    ExtensionRequest,
+    Status,
+    UnitRole,
+    WorkOrder,
+)
+from gongzhi.workorders.services.guard import begin, hotline_units, lock, now_or, record
+from gongzhi.workorders.transitions import Action, check
+
+_UNDISPATCHABLE = frozenset({Unit.Kind.HOTLINE_CENTRE})
+
+
+def _fmt(value: dt.datetime | None) -> str:
+    return f"{value.astimezone(sla.SHANGHAI):%Y-%m-%d %H:%M}" if value else ""
+
+
+def _check_units(lead: Unit, assisting: Iterable[Unit]) -> list[Unit]:
+    if not lead.is_active or lead.kind in _UNDISPATCHABLE:
+        raise InvalidInput(_("不能派至该单位"), field="lead")
+    unique: dict[int, Unit] = {}
+    for unit in assisting:
+        if unit.pk == lead.pk:
+            continue
+        if not unit.is_active or unit.kind in _UNDISPATCHABLE:
+            raise InvalidInput(_("不能派至该协办单位"), field="assisting")
+        unique.setdefault(unit.pk, unit)
+    return list(unique.values())
+
+
+def _release(order: WorkOrder, at: dt.datetime) -> None:
+    order.assignments.filter(released_at__isnull=True).update(
+        released_at=at, state=Assignment.State.RELEASED
+    )
+
+
+def dispatch_to(
+    order: WorkOrder,
+    *,
+    lead: Unit,
+    assisting: Iterable[Unit],
+    by: Person | None,
+    unit_id: int | None,
+    kind: str,
+    at: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> WorkOrder:
+    """Give a locked (or just created) order to a lead unit and assisting units. Internal:
+    the callers check the transition and the person."""
+    helpers = _check_units(lead, assisting)
+    from_status = order.status
+    _release(order, at)
+    Assignment.objects.bulk_create(
+        [Assignment(order=order, unit=lead, role=UnitRole.LEAD, assigned_at=at)]
+        + [Assignment(order=order, unit=u, role=UnitRole.ASSIST, assigned_at=at) for u in helpers]
+    )
+    order.lead_unit = lead
+    order.status = Status.DISPATCHED
+    order.accepted_at = None
+    if order.dispatched_at is None:
+        order.dispatched_at = at
+    order.save(update_fields=["lead_unit", "status", "accepted_at", "dispatched_at", "updated_at"])
+    record(
+        order,
+        kind,
+        at=at,
+        by=by,
+        unit_id=unit_id,
+        from_status=from_status,
+        to_status=Status.DISPATCHED,
+        note=note,
+        data={"lead": lead.code, "assisting": [u.code for u in helpers], **(data or {})},
+    )
+    params = {
+        "category": order.category.name,
+        "contact_due": _fmt(order.contact_due_at),
+        "resolve_due": _fmt(order.resolve_due_at),
+    }
+    notify(recipients=[lead], event="dispatched", order=order, params=params)
+    if helpers:
+        notify(recipients=helpers, event="assisting", order=order, params=params)
+    return order
+
+
+@transaction.atomic
+def workorder_dispatch(
+    *,
+    order: WorkOrder,
+    by: Person,
+    lead: Unit,
+    assisting: Iterable[Unit] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """Dispatch a received order to its lead unit (首接负责: that unit leads it from now on)
+    and assisting units. Dispatcher only. Locks the order; notifies the units after commit."""
+    order, grant, _target = begin(order, Action.DISPATCH, by)
+    return dispatch_to(
+        order,
+        lead=lead,
+        assisting=assisting,
+        by=by,
+        unit_id=grant.unit_id,
+        kind=EventKind.DISPATCHED,
+        at=now_or(at),
+        note=note,
+    )
+
+
+@transaction.atomic
+def workorder_auto_dispatch(*, order: WorkOrder, at: dt.datetime | None = None) -> WorkOrder | None:
+    """Dispatch by the responsibility matrix. Returns the dispatched order, or None when the
+    order is no longer waiting (not `received`) or the matrix cannot place it — then it stays
+    on the dispatcher's desk. Safe to run twice."""
+    order = lock(order)
+    if order.status != Status.RECEIVED:
+        return None
+    suggestion = matrix_resolve(order)
+    if suggestion is None:
+        return None
+    check(order, Action.AUTO_DISPATCH)
+    return dispatch_to(
+        order,
+        lead=suggestion.lead,
+        assisting=suggestion.assisting,
+        by=None,
+        unit_id=None,
+        kind=EventKind.AUTO_DISPATCHED,
+        at=now_or(at),
+        data={"rule": suggestion.rule.pk, "reason": suggestion.reason},
+    )
+
+
+@transaction.atomic
+def workorder_redispatch(
+    *,
+    order: WorkOrder,
+    by: Person,
+    lead: Unit,
+    assisting: Iterable[Unit] = (),
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """Give the order to another lead unit (after a return, or the dispatcher's correction).
+    The old assignments are released, the deadlines kept (they run from receipt)."""
+    order, grant, _target = begin(order, Action.REDISPATCH, by)
+    previous = order.lead_unit.code if order.lead_unit_id else None  # type: ignore[union-attr]
+    return dispatch_to(
+        order,
+        lead=lead,
+        assisting=assisting,
+        by=by,
+        unit_id=grant.unit_id,
+        kind=EventKind.REDISPATCHED,
+        at=now_or(at),
+        note=note,
+        data={"previous_lead": previous},
+    )
+
+
+@transaction.atomic
+def workorder_accept(*, order: WorkOrder, by: Person, at: dt.datetime | None = None) -> WorkOrder:
+    """The lead unit signs for the order (签收). From now on it may not return it."""
+    order, grant, target = begin(order, Action.ACCEPT, by)
+    now = now_or(at)
+    from_status = order.status
+    order.status = target
+    order.accepted_at = now
+    order.save(update_fields=["status", "accepted_at", "updated_at"])
+    order.assignments.filter(
+        released_at__isnull=True, unit_id=order.lead_unit_id, role=UnitRole.LEAD
+    ).update(state=Assignment.State.ACCEPTED)
+    record(
+        order,
+        EventKind.ACCEPTED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=from_status,
+        to_status=target,
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_contact(
+    *, order: WorkOrder, by: Person, note: str = "", at: dt.datetime | None = None
+) -> WorkOrder:
+    """The lead unit has contacted the requester (响应). The first contact is what the response
+    rate measures (contacted_at, kept across reopening and re-dispatch)."""
+    order, grant, target = begin(order, Action.CONTACT, by)
+    now = now_or(at)
+    from_status = order.status
+    first = order.contacted_at is None
+    if first:
+        order.contacted_at = now
+    order.status = target
+    order.save(update_fields=["status", "contacted_at", "updated_at"])
+    within = order.contact_due_at is None or now <= order.contact_due_at
+    record(
+        order,
+        EventKind.CONTACTED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=from_status,
+        to_status=target,
+        note=note,
+        data={"first": first, "within_limit": within, "round": order.reopen_count},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_extension_request(
+    *,
+    order: WorkOrder,
+    by: Person,
+    working_days: int,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> ExtensionRequest:
+    """The lead unit asks for more time (延期). One pending request at a time; the dispatcher
+    decides. The status does not change."""
+    order, grant, _target = begin(order, Action.EXTENSION_REQUEST, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写延期理由"), field="reason")
+    if not 1 <= working_days <= settings.GONGZHI_EXTENSION_MAX_WORKING_DAYS:
+        raise InvalidInput(
+            _("延期天数须在1至%(n)d个工作日之间")
+            % {"n": settings.GONGZHI_EXTENSION_MAX_WORKING_DAYS},
+            field="working_days",
+        )
+    if order.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
+        raise ExtensionPending()
+    now = now_or(at)
+    request = ExtensionRequest.objects.create(
+        order=order,
+        unit_id=order.lead_unit_id,
+        requested_by=by,
+        requested_at=now,
+        working_days=working_days,
+        reason=reason,
+    )
+    record(
+        order,
+        EventKind.EXTENSION_REQUESTED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=order.status,
+        note=reason,
+        data={"extension": request.pk, "working_days": working_days},
+    )
+    notify(
+        recipients=hotline_units(),
+        event="extension_requested",
+        order=order,
+        params={"working_days": working_days, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def workorder_extension_decide(
+    *,
+    order: WorkOrder,
+    by: Person,
+    approve: bool,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> ExtensionRequest:
+    """The dispatcher approves or denies the pending extension. Approval moves the resolution
+    deadline by the working days asked, counted after the day of the current deadline."""
+    order, grant, _target = begin(order, Action.EXTENSION_DECIDE, by)
+    request = (
+        order.extensions.select_for_update().filter(state=ExtensionRequest.State.PENDING).first()
+    )
+    if request is None:
+        raise NoPendingExtension()
+    now = now_or(at)
+    request.state = ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.DENIED
+    request.decided_by = by
+    request.decided_at = now
+    request.decision_note = note
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    data: dict[str, Any] = {"extension": request.pk, "working_days": request.working_days}
+    if approve and order.resolve_due_at is not None:
+        new = sla.extended(order.resolve_due_at, request.working_days)
+        data["old_due"] = order.resolve_due_at.isoformat()
+        data["new_due"] = new.at.isoformat()
+        order.resolve_due_at = new.at
+        order.resolve_warn_at = sla.warn_time(now, new.at, sla.resolve_warning_lead())
+        order.deadline_provisional = order.deadline_provisional or new.provisional
+        order.extended_days += request.working_days
+        if new.at > now:
+            order.resolve_warned_at = None
+            order.resolve_overdue_at = None
+            order.overdue = False
+        order.save(
+            update_fields=[
+                "resolve_due_at",
+                "resolve_warn_at",
+                "deadline_provisional",
+                "extended_days",
+                "resolve_warned_at",
+                "resolve_overdue_at",
+                "overdue",
+                "updated_at",
+            ]
+        )
+    record(
+        order,
+        EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_DENIED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=order.status,
+        note=note,
+        data=data,
+    )
+    notify(
+        recipients=[order.lead_unit],
+        event="extension_decided",
+        order=order,
+        params={"decision": _("已批准") if approve else _("未批准"), "note": note},
+    )
+    return request
+
+
+@transaction.atomic
+def workorder_return(
+    *, order: WorkOrder, by: Person, reason: str, at: dt.datetime | None = None
+) -> WorkOrder:
+    """Send a mis-dispatched order back to the dispatcher with a reason (退单). Allowed to the
+    lead unit only before it accepts the order (首接负责). Locks the order row."""
+    order, grant, target = begin(order, Action.RETURN, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写退单理由"), field="reason")
+    now = now_or(at)
+    from_status = order.status
+    returned_by = order.lead_unit
+    _release(order, now)
+    order.status = target
+    order.lead_unit = None
+    order.save(update_fields=["status", "lead_unit", "updated_at"])
+    record(
+        order,
+        EventKind.RETURNED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=from_status,
+        to_status=target,
+        note=reason,
+        data={"unit": returned_by.code if returned_by else None},
+    )
+    notify(recipients=hotline_units(), event="returned", order=order, params={"reason": reason})
+    return order
+
+
+@transaction.atomic
+def workorder_resolve(
+    *, order: WorkOrder, by: Person, feedback: str, at: dt.datetime | None = None
+) -> WorkOrder:
+    """The lead unit has handled the matter and tells the requester how (办结). The requester
+    is told by SMS and the callback desk is told a callback is due, after commit."""
+    order, grant, target = begin(order, Action.RESOLVE, by)
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise InvalidInput(_("请填写办理结果"), field="feedback")
+    now = now_or(at)
+    from_status = order.status
+    order.status = target
+    order.resolved_at = now
+    order.feedback = feedback
+    order.save(update_fields=["status", "resolved_at", "feedback", "updated_at"])
+    order.assignments.filter(released_at__isnull=True, unit_id=order.lead_unit_id).update(
+        state=Assignment.State.DONE
+    )
+    within = order.resolve_due_at is None or now <= order.resolve_due_at
+    record(
+        order,
+        EventKind.RESOLVED,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=from_status,
+        to_status=target,
+        note=feedback,
+        data={"within_limit": within, "round": order.reopen_count},
+    )
+    notify(
+        recipients=[order.requester_phone],
+        event="resolved",
+        order=order,
+        params={"feedback": feedback[:60]},
+    )
+    notify(recipients=hotline_units(), event="callback_due", order=order)
+    return order

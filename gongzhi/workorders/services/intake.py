@@ -1,0 +1,219 @@
+"""Intake: a request becomes a work order (受理)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.accounts.models import Person
+from gongzhi.places.locate import locate
+from gongzhi.places.models import Community, Compound
+from gongzhi.workorders import sla
+from gongzhi.workorders.errors import (
+    CategoryNotFound,
+    InvalidInput,
+    NotPermitted,
+    OutsideDistrict,
+)
+from gongzhi.workorders.matrix import matrix_resolve
+from gongzhi.workorders.models import (
+    Category,
+    Channel,
+    EventKind,
+    Kind,
+    Photo,
+    Status,
+    Urgency,
+    WorkOrder,
+)
+from gongzhi.workorders.photos import check_photos
+from gongzhi.workorders.rules import receive_grant
+from gongzhi.workorders.services.guard import now_or, record
+from gongzhi.workorders.services.numbering import next_number
+from gongzhi.workorders.sla import SHANGHAI
+
+
+def category_for(category: Category | str) -> Category:
+    """An active category, given as an instance or by code; CategoryNotFound otherwise."""
+    if isinstance(category, Category):
+        if not category.is_active:
+            raise CategoryNotFound(code_value=category.code)
+        return category
+    found = Category.objects.filter(code=category, is_active=True).select_related("parent").first()
+    if found is None:
+        raise CategoryNotFound(code_value=category)
+    return found
+
+
+def _existing(source: str, key: str) -> WorkOrder | None:
+    return WorkOrder.objects.filter(source=source, idempotency_key=key).first()
+
+
+def workorder_receive(
+    *,
+    by: Person | None,
+    channel: str,
+    kind: str,
+    category: Category | str,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+    lng: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    compound: Compound | None = None,
+    community: Community | None = None,
+    requester_name: str = "",
+    requester_phone: str = "",
+    requester_person: Person | None = None,
+    photos: Iterable[Any] = (),
+    idempotency_key: str | None = None,
+    source: str = "",
+    auto_dispatch: bool | None = None,
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """Take a request in as a work order (status received) and return it.
+
+    `by` is the person filing (an operator, a signed-in resident…) or None for an API client
+    system, whose code the edge passes as `source`. A WGS-84 point is placed with
+    places.locate: outside the district → OutsideDistrict (`outside_district`), nothing stored.
+    Photos are checked first (InvalidPhoto, `invalid_photo`), nothing stored. Idempotent: the
+    same `idempotency_key` from the same `source` returns the order it created the first time
+    and creates nothing. With auto_dispatch (default settings.GONGZHI_AUTO_DISPATCH) an order the
+    responsibility matrix places is dispatched in the same transaction (event
+    auto_dispatched); otherwise it waits on the dispatcher's desk. Deadlines and priority are
+    computed here (sla.py).
+    """
+    grant = receive_grant(by, channel)
+    if grant is None:
+        raise NotPermitted(action="receive", channel=channel)
+    if channel not in Channel.values:
+        raise InvalidInput(_("未知的渠道"), field="channel")
+    if kind not in Kind.values:
+        raise InvalidInput(_("未知的诉求类型"), field="kind")
+    if urgency not in Urgency.values:
+        raise InvalidInput(_("未知的紧急程度"), field="urgency")
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(_("请填写诉求内容"), field="description")
+    if (lng is None) != (lat is None):
+        raise InvalidInput(_("经纬度须同时提供"), field="lat")
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip() or None
+        if idempotency_key and len(idempotency_key) > 128:
+            raise InvalidInput(_("幂等键过长"), field="idempotency_key")
+    category = category_for(category)
+
+    if idempotency_key:
+        existing = _existing(source, idempotency_key)
+        if existing is not None:
+            return existing
+
+    checked = check_photos(photos)
+
+    compound_id = compound.pk if compound is not None else None
+    community_id = community.pk if community is not None else None
+    subdistrict_id = community.subdistrict_id if community is not None else None
+    if compound is not None and community_id is None:
+        community_id = compound.community_id
+    if lng is not None and lat is not None:
+        located = locate(lng, lat)
+        if not located.in_district:
+            raise OutsideDistrict(lng=lng, lat=lat)
+        compound_id = compound_id or located.compound_id
+        if community_id is None:
+            community_id = located.community_id
+            subdistrict_id = located.subdistrict_id
+    if community_id is not None and subdistrict_id is None:
+        subdistrict_id = (
+            Community.objects.filter(pk=community_id)
+            .values_list("subdistrict_id", flat=True)
+            .first()
+        )
+
+    now = now_or(at)
+    deadlines = sla.deadlines_for(start=now, category=category, urgency=urgency)
+    if auto_dispatch is None:
+        auto_dispatch = settings.GONGZHI_AUTO_DISPATCH
+    if requester_person is None and by is not None and grant.role in ("resident", "rider"):
+        requester_person = by
+
+    stored: list[Photo] = []
+    try:
+        with transaction.atomic():
+            order = WorkOrder(
+                number=next_number(now.astimezone(SHANGHAI).date()),
+                kind=kind,
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                priority=sla.priority_for(category, urgency),
+                description=description,
+                address=address.strip(),
+                lng=lng,
+                lat=lat,
+                compound_id=compound_id,
+                community_id=community_id,
+                subdistrict_id=subdistrict_id,
+                requester_name=requester_name.strip(),
+                requester_phone=requester_phone.strip(),
+                requester_person=requester_person,
+                status=Status.RECEIVED,
+                received_at=now,
+                contact_due_at=deadlines.contact_due_at,
+                contact_warn_at=deadlines.contact_warn_at,
+                resolve_due_at=deadlines.resolve_due_at,
+                resolve_warn_at=deadlines.resolve_warn_at,
+                deadline_provisional=deadlines.provisional,
+                source=source,
+                idempotency_key=idempotency_key,
+                created_by=by,
+            )
+            order.save(force_insert=True)
+            for seq, photo in enumerate(checked, start=1):
+                row = Photo(order=order, seq=seq, content_type=photo.content_type, size=photo.size)
+                row.file.save(getattr(photo.file, "name", "") or "photo", photo.file, save=False)
+                stored.append(row)
+            if stored:
+                Photo.objects.bulk_create(stored)
+            record(
+                order,
+                EventKind.RECEIVED,
+                at=now,
+                by=by,
+                unit_id=grant.unit_id,
+                to_status=Status.RECEIVED,
+                data={"channel": channel, "source": source} if source else {"channel": channel},
+            )
+            if auto_dispatch:
+                suggestion = matrix_resolve(order)
+                if suggestion is not None:
+                    from gongzhi.workorders.services.handling import dispatch_to
+
+                    dispatch_to(
+                        order,
+                        lead=suggestion.lead,
+                        assisting=suggestion.assisting,
+                        by=None,
+                        unit_id=None,
+                        kind=EventKind.AUTO_DISPATCHED,
+                        at=now,
+                        data={"rule": suggestion.rule.pk, "reason": suggestion.reason},
+                    )
+    except IntegrityError:
+        for row in stored:
+            row.file.delete(save=False)
+        if idempotency_key:
+            existing = _existing(source, idempotency_key)
+            if existing is not None:  # a concurrent request with the same key won the race
+                return existing
+        raise
+    except BaseException:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+    return order
