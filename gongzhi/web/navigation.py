@@ -17,6 +17,8 @@ class NavItem:
     label: Any
     url_name: str
     roles: frozenset[str] | None  # None: everyone signed in
+    # One sentence on what the person does there; the home page shows it under the link.
+    description: Any = ""
 
     @property
     def url(self) -> str:
@@ -27,7 +29,12 @@ STAFF = frozenset(r.value for r in Role) - {Role.RESIDENT, Role.RIDER, Role.VOLU
 
 NAV: list[NavItem] = [
     NavItem(_("首页"), "web:home", None),
-    NavItem(_("地点"), "places:browser", STAFF | {Role.RESIDENT, Role.VOLUNTEER}),
+    NavItem(
+        _("地点"),
+        "places:browser",
+        STAFF | {Role.RESIDENT, Role.VOLUNTEER},
+        _("按街道、社区、小区逐级查看您负责或居住的地方，含地图、楼栋、网格和服务单位。"),
+    ),
 ]
 
 
