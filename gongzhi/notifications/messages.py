@@ -103,6 +103,6 @@ def render(event: str, params: dict[str, object]) -> tuple[str, str, str]:
     )
 
 
-class _Defaulting(dict):  # type: ignore[type-arg]
+class _Defaulting(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return ""

@@ -1,7 +1,9 @@
 """Notifying people: create the rows now, send them after the transaction commits.
 
-`notify()` is called inside a service's transaction. It stores one Notification per recipient
-and, with transaction.on_commit, enqueues one task that sends them. If the transaction rolls
+`notify()` is called inside a service's transaction. It stores one Notification per recipient.
+In-app rows are the inbox and are delivered by being stored (they commit or roll back with the
+service). Rows for other channels are queued and, with transaction.on_commit, one task is
+enqueued to send them. If the transaction rolls
 back, the rows vanish with it and nothing is sent. Sending is idempotent and retried:
 `notification_send()` locks the row, skips it when already sent, counts the attempt, and on
 failure schedules the next attempt with exponential backoff until GONGZHI_NOTIFY_MAX_ATTEMPTS.
@@ -73,9 +75,15 @@ def notify(
         rows.append(row)
     if not rows:
         return []
+    now = timezone.now()
+    for row in rows:
+        if row.channel == "in_app":
+            # The row is the inbox: storing it is delivering it, no task needed.
+            row.state, row.sent_at, row.attempts = Notification.State.SENT, now, 1
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    transaction.on_commit(lambda: _enqueue(ids))
+    ids = [n.pk for n in created if n.state == Notification.State.QUEUED]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
     return created
 
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from gongzhi.accounts.models import Unit
 from gongzhi.workorders.models import Category, ResponsibilityRule, WorkOrder
 
-_SCOPE_ORDER = {
+_SCOPE_ORDER: dict[str, int] = {
     ResponsibilityRule.Scope.COMMUNITY: 0,
     ResponsibilityRule.Scope.SUBDISTRICT: 1,
     ResponsibilityRule.Scope.DISTRICT: 2,

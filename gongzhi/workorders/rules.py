@@ -108,7 +108,7 @@ def memberships_of(person: Person | None) -> tuple[tuple[str, int | None, Unit |
         return ()
     cached = getattr(person, "_gongzhi_workorder_roles", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     rows = tuple(
         (m.role, m.unit_id, m.unit)
         for m in Membership.objects.filter(person=person, is_active=True).select_related("unit")

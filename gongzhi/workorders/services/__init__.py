@@ -12,6 +12,7 @@ from gongzhi.workorders.services.closing import (
     workorder_close,
     workorder_reopen,
 )
+from gongzhi.workorders.services.deadlines import ScanResult, deadlines_scan
 from gongzhi.workorders.services.desk import (
     workorder_decline,
     workorder_mark_unreasonable,
@@ -37,7 +38,9 @@ from gongzhi.workorders.services.whistle import (
 )
 
 __all__ = [
+    "ScanResult",
     "category_for",
+    "deadlines_scan",
     "requester_reveal",
     "whistle_action",
     "whistle_report_in",

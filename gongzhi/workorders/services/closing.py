@@ -164,9 +164,9 @@ def _reopen(
             "updated_at",
         ]
     )
-    order.assignments.filter(
-        released_at__isnull=True, unit_id=order.lead_unit_id, role=UnitRole.LEAD
-    ).update(state=Assignment.State.ACCEPTED)
+    order.assignments.filter(released_at__isnull=True, role=UnitRole.LEAD).update(
+        state=Assignment.State.ACCEPTED
+    )
     record(
         order,
         EventKind.REOPENED,

@@ -190,9 +190,9 @@ def workorder_accept(*, order: WorkOrder, by: Person, at: dt.datetime | None = N
     order.status = target
     order.accepted_at = now
     order.save(update_fields=["status", "accepted_at", "updated_at"])
-    order.assignments.filter(
-        released_at__isnull=True, unit_id=order.lead_unit_id, role=UnitRole.LEAD
-    ).update(state=Assignment.State.ACCEPTED)
+    order.assignments.filter(released_at__isnull=True, role=UnitRole.LEAD).update(
+        state=Assignment.State.ACCEPTED
+    )
     record(
         order,
         EventKind.ACCEPTED,
@@ -258,9 +258,10 @@ def workorder_extension_request(
     if order.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
         raise ExtensionPending()
     now = now_or(at)
+    assert order.lead_unit is not None  # handling statuses always have a lead unit
     request = ExtensionRequest.objects.create(
         order=order,
-        unit_id=order.lead_unit_id,
+        unit=order.lead_unit,
         requested_by=by,
         requested_at=now,
         working_days=working_days,
@@ -400,7 +401,7 @@ def workorder_resolve(
     order.resolved_at = now
     order.feedback = feedback
     order.save(update_fields=["status", "resolved_at", "feedback", "updated_at"])
-    order.assignments.filter(released_at__isnull=True, unit_id=order.lead_unit_id).update(
+    order.assignments.filter(released_at__isnull=True, role=UnitRole.LEAD).update(
         state=Assignment.State.DONE
     )
     within = order.resolve_due_at is None or now <= order.resolve_due_at

@@ -42,6 +42,8 @@ def workorder_whistle(
         if unit.kind not in _SUMMONABLE or not unit.is_active:
             raise InvalidInput(_("只能召集区委办局和公共服务企业"), field="departments")
     now = now_or(at)
+    assert grant.unit_id is not None  # a whistle grant always names the subdistrict office
+    caller_unit = Unit.objects.get(pk=grant.unit_id)
     report_due = now + dt.timedelta(hours=settings.GONGZHI_WHISTLE_REPORT_HOURS)
     action_due = sla.end_of_working_day_after(now, settings.GONGZHI_WHISTLE_ACTION_WORKING_DAYS).at
     busy = set(
@@ -54,7 +56,7 @@ def workorder_whistle(
             order=order,
             department=unit,
             called_by=by,
-            caller_unit_id=grant.unit_id,
+            caller_unit=caller_unit,
             called_at=now,
             note=note,
             report_due_at=report_due,
@@ -76,13 +78,12 @@ def workorder_whistle(
         note=note,
         data={"departments": [c.department.code for c in calls]},
     )
-    caller = Unit.objects.filter(pk=grant.unit_id).values_list("name", flat=True).first() or ""
     notify(
         recipients=[c.department for c in calls],
         event="whistle_called",
         order=order,
         params={
-            "caller": caller,
+            "caller": caller_unit.name,
             "note": note,
             "report_due": f"{report_due.astimezone(sla.SHANGHAI):%m-%d %H:%M}",
             "action_due": f"{action_due.astimezone(sla.SHANGHAI):%m-%d}",
