@@ -175,7 +175,12 @@ def divisions_import(*, path: Path) -> ImportReport:
 
 
 def _upsert(
-    report: ImportReport, level: str, existing: dict, code: str, model: type, values: dict
+    report: ImportReport,
+    level: str,
+    existing: dict,
+    code: str,
+    model: type[District] | type[Subdistrict] | type[Community],
+    values: dict,
 ) -> None:
     obj = existing.get(code)
     if obj is None:

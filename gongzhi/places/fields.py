@@ -15,6 +15,9 @@ from shapely.geometry.base import BaseGeometry
 
 class GeometryField(models.TextField):
     description = "A shapely geometry (WGS-84), stored as WKT"
+    # For django-stubs: model attributes of this field are shapely geometries, not str.
+    _pyi_private_set_type: BaseGeometry | str
+    _pyi_private_get_type: BaseGeometry
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":

@@ -8,7 +8,13 @@ from gongzhi.places.tests.factories import DistrictFactory
 TEST_PASSWORD = "correct-horse-共治-2026"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+def _save_after_password(obj: Person, create: bool, extracted: object, **kwargs: object) -> None:
+    # skip_postgeneration_save turns factory_boy's implicit save off; save the hash here.
+    if create:
+        obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
         django_get_or_create = ("username",)
@@ -19,13 +25,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
-        if create:
-            obj.save()
+    _save = factory.PostGeneration(_save_after_password)
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -35,7 +38,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     kind = Unit.Kind.DEPARTMENT
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

@@ -16,7 +16,7 @@ from gongzhi.places.models import (
 )
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+class DistrictFactory(factory.django.DjangoModelFactory[District]):
     class Meta:
         model = District
         django_get_or_create = ("code",)
@@ -26,7 +26,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     outline = factory.LazyFunction(lambda: box(116.30, 39.80, 116.70, 40.10))
 
 
-class SubdistrictFactory(factory.django.DjangoModelFactory):
+class SubdistrictFactory(factory.django.DjangoModelFactory[Subdistrict]):
     class Meta:
         model = Subdistrict
 
@@ -36,7 +36,7 @@ class SubdistrictFactory(factory.django.DjangoModelFactory):
     kind = Subdistrict.Kind.STREET
 
 
-class CommunityFactory(factory.django.DjangoModelFactory):
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
     class Meta:
         model = Community
 
@@ -47,7 +47,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     kind = Community.Kind.RESIDENTS
 
 
-class CompoundFactory(factory.django.DjangoModelFactory):
+class CompoundFactory(factory.django.DjangoModelFactory[Compound]):
     class Meta:
         model = Compound
 
@@ -58,7 +58,7 @@ class CompoundFactory(factory.django.DjangoModelFactory):
     population = 800
 
 
-class BuildingFactory(factory.django.DjangoModelFactory):
+class BuildingFactory(factory.django.DjangoModelFactory[Building]):
     class Meta:
         model = Building
 
@@ -66,7 +66,7 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"{n + 1}号楼")
 
 
-class EntranceFactory(factory.django.DjangoModelFactory):
+class EntranceFactory(factory.django.DjangoModelFactory[Entrance]):
     class Meta:
         model = Entrance
 
@@ -74,7 +74,7 @@ class EntranceFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"{n + 1}单元")
 
 
-class GridFactory(factory.django.DjangoModelFactory):
+class GridFactory(factory.django.DjangoModelFactory[Grid]):
     class Meta:
         model = Grid
 

@@ -68,8 +68,9 @@ def test_geojson_output_is_rounded_to_six_decimals() -> None:
 def test_the_geometry_field_stores_and_reloads_a_polygon() -> None:
     area = box(116.45, 39.90, 116.4612345, 39.9187654)
     compound = CompoundFactory.create(area=area)
-    reloaded = Compound.objects.get(pk=compound.pk)
-    assert reloaded.area.equals_exact(area, tolerance=1e-7)
+    reloaded = Compound.objects.get(pk=compound.pk).area
+    assert reloaded is not None
+    assert reloaded.equals_exact(area, tolerance=1e-7)
 
 
 @pytest.mark.django_db
@@ -84,5 +85,5 @@ def test_a_grid_code_is_the_community_code_and_a_three_digit_number() -> None:
 
 @pytest.mark.parametrize("number", [0, 1000])
 def test_a_grid_number_outside_1_to_999_is_refused(number: int) -> None:
-    with pytest.raises(ValueError, match="1..999"):
+    with pytest.raises(ValueError, match=r"1\.\.999"):
         grid_code_for("110105015044", number)
