@@ -158,7 +158,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 def _xstatic_dir(module: str) -> str:
     import importlib
 
-    return str(importlib.import_module(module).BASE_DIR)  # type: ignore[attr-defined]
+    return str(importlib.import_module(module).BASE_DIR)
 
 
 STATICFILES_DIRS = [("vendor/leaflet", _xstatic_dir("xstatic.pkg.leaflet"))]
