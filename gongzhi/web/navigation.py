@@ -35,6 +35,52 @@ NAV: list[NavItem] = [
         STAFF | {Role.RESIDENT, Role.VOLUNTEER},
         _("按街道、社区、小区逐级查看您负责或居住的地方，含地图、楼栋、网格和服务单位。"),
     ),
+    # 接诉即办 (gongzhi.workorders).
+    NavItem(
+        _("反映诉求"),
+        "workorders:file",
+        frozenset({Role.RESIDENT, Role.RIDER, Role.VOLUNTEER}),
+        _("在地图上标出位置、附上照片反映问题，凭编号和手机号查询进度。"),
+    ),
+    NavItem(
+        _("来电登记"),
+        "workorders:intake",
+        frozenset({Role.HOTLINE_OPERATOR, Role.DISPATCHER, Role.ADMINISTRATOR}),
+        _("接听来电，用键盘快速登记工单，提示同一地点的重复诉求。"),
+    ),
+    NavItem(
+        _("承办工单"),
+        "workorders:queue",
+        frozenset(
+            {
+                Role.SUBDISTRICT_STAFF,
+                Role.COMMUNITY_SECRETARY,
+                Role.SOCIAL_WORKER,
+                Role.PROPERTY_STAFF,
+                Role.DEPARTMENT_STAFF,
+                Role.DISTRICT_STAFF,
+            }
+        ),
+        _("本单位主办和协办的工单，按优先级和时限排序：签收、联系、办结。"),
+    ),
+    NavItem(
+        _("派单台"),
+        "workorders:dispatch_desk",
+        frozenset({Role.DISPATCHER}),
+        _("派单、改派退回的工单、合并重复诉求、不予受理，审核延期申请。"),
+    ),
+    NavItem(
+        _("回访台"),
+        "workorders:callback_desk",
+        frozenset({Role.CALLBACK_AGENT}),
+        _("回访已办结的工单：是否解决，是否满意。"),
+    ),
+    NavItem(
+        _("三率排名"),
+        "workorders:ranking",
+        STAFF,
+        _("按月查看街道、社区和承办单位的响应率、解决率、满意率和综合得分。"),
+    ),
 ]
 
 

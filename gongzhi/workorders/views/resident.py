@@ -1,0 +1,193 @@
+"""The public resident pages (no login): file a request, track it by number and phone, rate it.
+
+The phone number is the proof. A successful track remembers the order in the session, so the
+progress page and the rating need no second proof; a failed one says the same thing whether the
+number exists or not, and repeated failures from one address are slowed down.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.workorders.errors import InvalidPhoto, WorkOrderError
+from gongzhi.workorders.forms import FileRequestForm, RateForm, TrackForm
+from gongzhi.workorders.models import Channel, Status, WorkOrder
+from gongzhi.workorders.selectors import order_lookup_public, order_timeline
+from gongzhi.workorders.selectors_intake import compound_search_public
+from gongzhi.workorders.views.display import progress_steps, resident_timeline
+from gongzhi.workorders.views.edge import error_text
+
+SESSION_KEY = "workorders_tracked"
+# Failed track attempts allowed per client address in the window, then a pause.
+TRACK_MAX_FAILURES = 10
+TRACK_WINDOW_SECONDS = 15 * 60
+
+
+def _remember(request: HttpRequest, number: str, phone: str) -> None:
+    """Keep the proof (number and phone) in this browser's session, for the progress page and
+    the rating. At most 20 orders."""
+    tracked = dict(request.session.get(SESSION_KEY, {}))
+    tracked[number] = phone
+    request.session[SESSION_KEY] = dict(list(tracked.items())[-20:])
+
+
+def _tracked(request: HttpRequest, number: str) -> WorkOrder | None:
+    phone = request.session.get(SESSION_KEY, {}).get(number)
+    return order_lookup_public(number, phone) if phone else None
+
+
+def _client_key(request: HttpRequest) -> str:
+    return f"workorders:track-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+@require_http_methods(["GET", "POST"])
+def file_request(request: HttpRequest) -> HttpResponse:
+    from gongzhi.workorders.services import workorder_receive
+
+    form = FileRequestForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "geo_url": reverse("workorders:file_map"),
+        "tile_url": settings.GONGZHI_TILE_URL,
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user: Any = request.user
+        try:
+            order = workorder_receive(
+                by=user if user.is_authenticated else None,
+                channel=Channel.WEB,
+                source="web",
+                kind=data["kind"],
+                category=data["category"],
+                description=data["description"],
+                lng=data["lng"],
+                lat=data["lat"],
+                compound=data["compound"],
+                address=data["address"],
+                requester_name=data["name"],
+                requester_phone=data["phone"],
+                photos=data["photos"],
+            )
+        except InvalidPhoto as exc:
+            context["photo_error"] = error_text(exc)
+            context["domain_error"] = error_text(exc)
+        except WorkOrderError as exc:
+            context["domain_error"] = error_text(exc)
+        else:
+            _remember(request, order.number, data["phone"])
+            return redirect("workorders:filed", number=order.number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workorders/resident/file.html", context, status=status)
+
+
+@require_GET
+def filed(request: HttpRequest, number: str) -> HttpResponse:
+    if _tracked(request, number) is None:
+        raise Http404
+    return render(request, "workorders/resident/filed.html", {"number": number})
+
+
+@require_GET
+def file_places(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    return render(
+        request,
+        "workorders/resident/_place_results.html",
+        {"hits": compound_search_public(q=q), "q": q.strip()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        key = _client_key(request)
+        failures = cache.get(key, 0)
+        if failures >= TRACK_MAX_FAILURES:
+            context["not_found"] = _("查询次数过多，请稍后再试。")
+            return render(request, "workorders/resident/track.html", context, status=429)
+        number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
+        order = order_lookup_public(number, phone)
+        if order is not None:
+            _remember(request, order.number, phone)
+            return redirect("workorders:track_order", number=order.number)
+        cache.set(key, failures + 1, TRACK_WINDOW_SECONDS)
+        # The same words whether the number exists or the phone does not match.
+        context["not_found"] = _("没有找到与该编号和手机号对应的工单，请核对后再试。")
+        return render(request, "workorders/resident/track.html", context, status=404)
+    return render(request, "workorders/resident/track.html", context)
+
+
+def _progress_context(order: WorkOrder) -> dict[str, Any]:
+    return {
+        "order": order,
+        "steps": progress_steps(order),
+        "timeline": resident_timeline(order, order_timeline(order)),
+        # The requester rates a resolved order; see _rate_service.
+        "can_rate": order.status == Status.RESOLVED and _rate_service() is not None,
+        "awaiting_callback": order.status == Status.RESOLVED,
+        "rated": None,
+    }
+
+
+@require_GET
+def track_order(request: HttpRequest, number: str) -> HttpResponse:
+    order = _tracked(request, number)
+    if order is None:
+        return redirect("workorders:track")
+    context = _progress_context(order)
+    context["rate_form"] = RateForm()
+    return render(request, "workorders/resident/progress.html", context)
+
+
+def _rate_service() -> Any:
+    """The domain's service for the requester's own evaluation, when it exists.
+
+    Contract asked of the domain: `workorder_requester_rate(*, order, phone, resolved,
+    satisfaction, note="")`, allowed once per resolved round, the phone being the proof. The
+    callback service cannot serve here: it records a callback agent's call (Callback.by is a
+    person). Until the domain offers it, the page says the callback desk will call instead.
+    """
+    from gongzhi.workorders import services
+
+    return getattr(services, "workorder_requester_rate", None)
+
+
+@require_POST
+def track_rate(request: HttpRequest, number: str) -> HttpResponse:
+    order = _tracked(request, number)
+    rate = _rate_service()
+    if order is None or rate is None:
+        raise Http404
+    context = _progress_context(order)
+    form = RateForm(request.POST)
+    context["rate_form"] = form
+    if form.is_valid():
+        try:
+            rate(
+                order=order,
+                phone=request.session[SESSION_KEY][number],
+                resolved=form.cleaned_data["resolved"],
+                satisfaction=form.cleaned_data["satisfaction"],
+                note=form.cleaned_data["note"],
+            )
+        except WorkOrderError as exc:
+            context["rate_error"] = error_text(exc)
+        else:
+            order = order_lookup_public(number, order.requester_phone) or order
+            context = _progress_context(order)
+            context["rated"] = _("感谢您的评价！")
+    template = "workorders/resident/progress.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template += "#rate"
+    return render(request, template, context)
