@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.workorders.models import Channel
+
 
 class ApiClient(models.Model):
     name = models.CharField(_("名称"), max_length=96, unique=True)
@@ -22,6 +24,10 @@ class ApiClient(models.Model):
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     contact = models.CharField(_("联系人与联系方式"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # The channel its Open311 requests are filed under (an app, a WeChat service, riders' app).
+    channel = models.CharField(
+        _("渠道"), max_length=16, choices=Channel.choices, default=Channel.APP
+    )
     # A system that uses the native staff API acts as this person: their roles and scope apply.
     # Open311 intake needs no such person.
     acts_as = models.ForeignKey(

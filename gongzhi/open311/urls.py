@@ -20,10 +20,9 @@ register_converter(FormatConverter, "fmt")
 app_name = "open311"
 urlpatterns = [
     path("v2/discovery.<fmt:fmt>", views.discovery, name="discovery"),
-    # DOMAIN-PENDING
-    # path("v2/services.<fmt:fmt>", views.services, name="services"),
-    # path("v2/services/<str:service_code>.<fmt:fmt>", views.service_definition, name="service"),
-    # path("v2/requests.<fmt:fmt>", views.requests, name="requests"),
-    # path("v2/requests/<str:service_request_id>.<fmt:fmt>", views.request_one, name="request"),
-    # path("v2/tokens/<str:token>.<fmt:fmt>", views.token, name="token"),
+    path("v2/services.<fmt:fmt>", views.services, name="services"),
+    path("v2/services/<str:service_code>.<fmt:fmt>", views.service_definition, name="service"),
+    path("v2/requests.<fmt:fmt>", views.requests, name="requests"),
+    path("v2/requests/<str:service_request_id>.<fmt:fmt>", views.request_one, name="request"),
+    path("v2/tokens/<str:token>.<fmt:fmt>", views.token, name="token"),
 ]
