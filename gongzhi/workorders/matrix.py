@@ -98,7 +98,11 @@ def matching_rules(category: Category, place: Place) -> list[ResponsibilityRule]
         where |= Q(scope=ResponsibilityRule.Scope.SUBDISTRICT, subdistrict_id=place.subdistrict_id)
     if place.community_id is not None:
         where |= Q(scope=ResponsibilityRule.Scope.COMMUNITY, community_id=place.community_id)
-    rules = list(ResponsibilityRule.objects.filter(where, category_id__in=lineage, is_active=True))
+    rules = list(
+        ResponsibilityRule.objects.filter(
+            where, category_id__in=lineage, is_active=True
+        ).select_related("category")
+    )
     rules.sort(key=lambda r: (depth[r.category_id], _SCOPE_ORDER[r.scope], r.rank, r.pk))
     return rules
 

@@ -25,8 +25,9 @@ Counting rules (what a district reproduces its figures with):
 7. **Grade**: the first of GONGZHI_GRADE_THRESHOLDS (highest first) whose minimum the composite
    reaches.
 
-Rates are percentages rounded to two decimals for display; the raw counts are returned too so
-that the figures can be checked by hand.
+Rates and the composite are percentages rounded to two decimals once, at the end (the
+composite is computed from the unrounded rates); the raw counts are returned too so that the
+figures can be checked by hand.
 """
 
 from __future__ import annotations
@@ -119,8 +120,12 @@ def _annotated(year: int, month: int) -> QuerySet[WorkOrder]:
     )
 
 
-def _percent(numerator: float, denominator: int) -> float | None:
-    return round(100.0 * numerator / denominator, 2) if denominator else None
+def _fraction(numerator: float, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _percent(fraction: float | None) -> float | None:
+    return round(100.0 * fraction, 2) if fraction is not None else None
 
 
 def grade_for(composite: float | None) -> str | None:
@@ -134,9 +139,9 @@ def grade_for(composite: float | None) -> str | None:
 
 def _rates(level: str, key: int | None, name: str, row: dict[str, int]) -> Rates:
     weights = settings.GONGZHI_SATISFACTION_WEIGHTS
-    response = _percent(row["responded_in_time"], row["response_due"])
-    resolution = _percent(row["resolved"], row["callbacks"])
-    satisfaction = _percent(
+    response = _fraction(row["responded_in_time"], row["response_due"])
+    resolution = _fraction(row["resolved"], row["callbacks"])
+    satisfaction = _fraction(
         row["satisfied"] * weights["satisfied"]
         + row["basically"] * weights["basically"]
         + row["unsatisfied"] * weights["unsatisfied"],
@@ -144,11 +149,15 @@ def _rates(level: str, key: int | None, name: str, row: dict[str, int]) -> Rates
     )
     composite = None
     if response is not None and resolution is not None and satisfaction is not None:
+        # From the unrounded rates; rounded once, at the end.
         w = settings.GONGZHI_RATE_WEIGHTS
         composite = round(
-            response * w["response"]
-            + resolution * w["resolution"]
-            + satisfaction * w["satisfaction"],
+            100.0
+            * (
+                response * w["response"]
+                + resolution * w["resolution"]
+                + satisfaction * w["satisfaction"]
+            ),
             2,
         )
     return Rates(
@@ -163,9 +172,9 @@ def _rates(level: str, key: int | None, name: str, row: dict[str, int]) -> Rates
         satisfied=row["satisfied"],
         basically=row["basically"],
         unsatisfied=row["unsatisfied"],
-        response_rate=response,
-        resolution_rate=resolution,
-        satisfaction_rate=satisfaction,
+        response_rate=_percent(response),
+        resolution_rate=_percent(resolution),
+        satisfaction_rate=_percent(satisfaction),
         composite=composite,
         grade=grade_for(composite),
     )

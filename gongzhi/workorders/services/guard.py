@@ -29,13 +29,14 @@ def lock(order: WorkOrder) -> WorkOrder:
 def begin(
     order: WorkOrder, action: Action, by: Person | None
 ) -> tuple[WorkOrder, rules.Grant, str]:
-    """Lock the order, then check the person (NotPermitted) and the status
-    (TransitionNotAllowed). Returns the locked order, the grant and the target status."""
+    """Lock the order, then check the status against the transition table
+    (TransitionNotAllowed) and the person against rules.py (NotPermitted). Returns the locked
+    order, the grant and the target status."""
     locked = lock(order)
+    target = check(locked, action)
     grant = rules.grant_for(by, action, locked)
     if grant is None:
         raise NotPermitted(action=str(action), order=locked.number)
-    target = check(locked, action)
     return locked, grant, target
 
 

@@ -72,7 +72,8 @@ def dispatch_to(
     the callers check the transition and the person."""
     helpers = _check_units(lead, assisting)
     from_status = order.status
-    _release(order, at)
+    if order.lead_unit_id is not None:  # a new or returned order has no live assignment
+        _release(order, at)
     Assignment.objects.bulk_create(
         [Assignment(order=order, unit=lead, role=UnitRole.LEAD, assigned_at=at)]
         + [Assignment(order=order, unit=u, role=UnitRole.ASSIST, assigned_at=at) for u in helpers]
