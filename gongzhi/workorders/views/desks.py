@@ -4,6 +4,7 @@ action the order page offers (views.actions.SPECS): one service per action."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -65,9 +66,17 @@ def _dispatch_card(order: WorkOrder, **extra: Any) -> dict[str, Any]:
     returns = getattr(order, "returns", [])
     return {
         "order": order,
-        "suggestion": (
-            {"lead": best.lead, "assisting": best.assisting, "note": best.reason} if best else None
-        ),
+        "suggestions": [
+            {
+                "lead": s.lead,
+                "assisting": s.assisting,
+                "note": s.reason,
+                "fill": json.dumps(
+                    {"lead": str(s.lead.pk), "assisting": [str(u.pk) for u in s.assisting]}
+                ),
+            }
+            for s in suggestions
+        ],
         "suggestion_missing": _("权责清单没有匹配的承办单位，请人工选择。") if not best else "",
         "return_note": returns[-1].note if returns else "",
         "dispatch_form": extra.pop("dispatch_form", None) or DispatchForm(initial=initial),

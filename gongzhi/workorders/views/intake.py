@@ -32,9 +32,19 @@ def _require_intake(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _place_label(request: HttpRequest, form: IntakeForm) -> str:
+    """The chosen place, shown again when a form comes back with errors."""
+    key = form.data.get("place", "") if form.is_bound else ""
+    place = place_from_key(person=person_of(request), key=key) if key else None
+    if isinstance(place, Compound):
+        return f"{place.name}（{place.community.name}）"
+    return place.name if place is not None else ""
+
+
 def _context(request: HttpRequest, form: IntakeForm, **extra: Any) -> dict[str, Any]:
     return {
         "form": form,
+        "place_label": _place_label(request, form),
         "category_options": form.categories.labels,
         "recent": recent_intakes(person=person_of(request)),
         "days": DUPLICATE_DAYS,

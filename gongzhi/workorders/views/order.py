@@ -104,7 +104,15 @@ def order_context(request: HttpRequest, order: WorkOrder, **extra: Any) -> dict[
         "photos": list(order.photos.all()),
         "whistle_calls": _whistle_entries(order, person),
         "actions": _action_entries(order, person, extra.pop("bound", None)),
-        "events": order.events.all(),
+        "events": [
+            {
+                "event": e,
+                "status": Status(e.to_status).label
+                if e.to_status and e.to_status != e.from_status
+                else "",
+            }
+            for e in order.events.all()
+        ],
         **extra,
     }
 

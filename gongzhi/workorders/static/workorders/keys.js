@@ -63,3 +63,27 @@
     if (el) el.focus();
   });
 })();
+
+/* A suggestion button fills a form: data-fill='{"lead": "5", "assisting": ["3"]}' and
+   data-fill-target="#form-id". Multiple selects take a list. */
+document.addEventListener("click", function (e) {
+  "use strict";
+  var btn = e.target.closest && e.target.closest("[data-fill]");
+  if (!btn) return;
+  e.preventDefault();
+  var form = document.querySelector(btn.dataset.fillTarget);
+  if (!form) return;
+  var values = JSON.parse(btn.dataset.fill);
+  Object.keys(values).forEach(function (name) {
+    var field = form.elements[name];
+    if (!field) return;
+    var value = values[name];
+    if (field.multiple) {
+      Array.from(field.options).forEach(function (o) { o.selected = value.indexOf(o.value) !== -1; });
+    } else {
+      field.value = value;
+    }
+  });
+  var details = form.closest("details");
+  if (details) details.open = true;
+});
