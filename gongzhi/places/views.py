@@ -163,8 +163,12 @@ def compound(request: HttpRequest, pk: int) -> HttpResponse:
             "n_entrances": sum(len(b.entrances.all()) for b in buildings),
             "grids": selectors.grids_of(comm),
             "units": selectors.units_serving_compound(k),
-            "map_layers": [f"{reverse('places:geo_compounds')}?community={comm.pk}"],
-            "map_focus": k.pk,
+            # The community's area (when the person may see it) around its compounds.
+            "map_layers": [
+                f"{reverse('places:geo_communities')}?id={comm.pk}",
+                f"{reverse('places:geo_compounds')}?community={comm.pk}",
+            ],
+            "map_focus": f"compound:{k.pk}",
             "generated": k.generated,
         },
     )

@@ -83,7 +83,7 @@ def test_the_home_page_says_what_a_secretary_does_here(world: World) -> None:
     response = client_for(world, "secretary_a1").get(reverse("web:home"))
     html = response.content.decode()
     assert "办理派到本社区的诉求" in html
-    assert [d.url_name for d in response.context["destinations"]] == ["places:browser"]
+    assert "places:browser" in [d.url_name for d in response.context["destinations"]]
 
 
 def test_the_home_page_says_what_a_rider_does_here(world: World) -> None:

@@ -2,9 +2,9 @@
 
 The map element carries the outline URL and an optional tile server; the place panel, which
 htmx swaps on every drill-down, carries the GeoJSON URLs of the places of the current level
-(data-map-layers) and the place to focus (data-map-focus). The map draws the district outline
-once and redraws the places after every swap. When it has drawn, the map element gets
-data-map-ready (browser tests wait for it).
+(data-map-layers) and the place to focus (data-map-focus, "level:id"). The map draws the
+district outline once and redraws the places after every swap. When it has drawn, the map
+element gets data-map-ready (browser tests wait for it).
 */
 (function () {
   "use strict";
@@ -36,6 +36,11 @@ data-map-ready (browser tests wait for it).
       });
   }
 
+  // "compound:12": ids are only unique within a level.
+  function keyOf(feature) {
+    return feature.properties.level + ":" + feature.properties.id;
+  }
+
   function styleFor(feature, focusId) {
     var level = feature.properties.level;
     var base = STYLES[level] || STYLES.compound;
@@ -43,7 +48,7 @@ data-map-ready (browser tests wait for it).
     if (level === "district") {
       style.className = "gz-outline";
     }
-    if (focusId && String(feature.properties.id) === focusId) {
+    if (focusId && keyOf(feature) === focusId) {
       Object.assign(style, FOCUS);
       style.className += " gz-focus";
     }
@@ -91,9 +96,9 @@ data-map-ready (browser tests wait for it).
     if (focusId) {
       group.eachLayer(function (collection) {
         collection.eachLayer(function (layer) {
-          if (String(layer.feature.properties.id) === focusId && layer.getBounds) {
+          if (keyOf(layer.feature) === focusId && layer.getBounds) {
             bounds = layer.getBounds();
-          } else if (String(layer.feature.properties.id) === focusId && layer.getLatLng) {
+          } else if (keyOf(layer.feature) === focusId && layer.getLatLng) {
             bounds = L.latLngBounds([layer.getLatLng(), layer.getLatLng()]);
           }
         });
@@ -106,7 +111,8 @@ data-map-ready (browser tests wait for it).
       bounds = outline.getBounds();
     }
     if (bounds && bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+      // No animation: the map is ready (and testable) as soon as it has drawn.
+      map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17, animate: false });
     }
   }
 
