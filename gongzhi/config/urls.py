@@ -9,6 +9,7 @@ urlpatterns = [
     path("places/", include("gongzhi.places.urls")),
     path("orders/", include("gongzhi.workorders.urls")),
     path("open311/", include("gongzhi.open311.urls")),
+    path("api/v1/", include("gongzhi.workorders.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),

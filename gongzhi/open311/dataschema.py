@@ -7,8 +7,9 @@ as JSON Schema (2020-12, what OpenAPI 3.1 uses), so the OpenAPI document is deri
 same classes the code runs, never written twice.
 
 Supported field types: str, int, float, bool, datetime, date, enums (StrEnum / TextChoices),
-Literal[...], X | None, list[X] and nested dataclasses. Field metadata may carry
-`description`, `max_length`, `min_length`, `min_items`, `max_items`, `minimum`, `maximum`.
+Literal[...], X | None, list[X] and nested dataclasses; dict[str, Any] for output only.
+Field metadata may carry `description`, `max_length`, `min_length`, `min_items`, `max_items`,
+`minimum`, `maximum`.
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ def _type_schema(tp: Any, components: dict[str, Any]) -> dict[str, Any]:
     if origin is list:
         (item_tp,) = get_args(tp)
         schema = {"type": "array", "items": _type_schema(item_tp, components)}
+    elif origin is dict or tp is dict:
+        schema = {"type": "object"}
     elif origin is Literal:
         values = list(get_args(tp))
         schema = {"type": "string", "enum": values}

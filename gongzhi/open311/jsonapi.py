@@ -2,7 +2,7 @@
 
 An endpoint is a typed handler plus its row in a table (`Endpoint`): method, path, input and
 output schema, summary. The table drives the URLs and the OpenAPI document alike. `api_view`
-wraps a handler:
+wraps the handlers of one path:
 
 - authentication: an API key (`Authorization: Bearer gz_…` or `X-Api-Key`) of a client that
   acts as a person, or else the session; CSRF is enforced for the session only (a key in a
@@ -24,6 +24,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -90,14 +91,14 @@ class Endpoint:
     path: str  # Django route under /api/v1/, e.g. "orders/<str:number>/accept"
     name: str  # URL name and OpenAPI operationId
     handler: Callable[..., Any]
-    summary: str
+    summary: str | Promise  # lazily translated
     input: type | None = None  # dataclass for a POST body
     output: type | None = None  # dataclass of the response body
     output_is_list: bool = False
     query: type | None = None  # dataclass of GET query parameters (all optional)
     tags: tuple[str, ...] = ("workorders",)
     errors: tuple[int, ...] = (400, 401, 403, 404)
-    description: str = ""
+    description: str | Promise = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -143,14 +144,15 @@ def _body(request: HttpRequest) -> Any:
         raise ApiError(400, "invalid_json", _("请求体不是有效的 JSON")) from None
 
 
-def api_view(endpoint_for: Callable[[], Endpoint]) -> Callable[..., HttpResponse]:
-    """The Django view for an endpoint (looked up lazily, so the table can name the view)."""
+def api_view(endpoints: list[Endpoint]) -> Callable[..., HttpResponse]:
+    """The Django view for the endpoints that share one path (one per method)."""
+    by_method = {e.method: e for e in endpoints}
 
     @csrf_exempt  # enforced below for session callers; API keys need none
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        endpoint = endpoint_for()
         try:
-            if request.method != endpoint.method:
+            endpoint = by_method.get(request.method or "")
+            if endpoint is None:
                 raise ApiError(405, "method_not_allowed", _("不支持此请求方法"))
             person, by_key = api_caller(request)
             if request.method == "POST" and not by_key:

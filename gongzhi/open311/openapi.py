@@ -65,9 +65,11 @@ def _path_and_parameters(route: str) -> tuple[str, list[dict[str, Any]]]:
     return _ROUTE_PARAM.sub(lambda m: "{" + m.group("name") + "}", route), parameters
 
 
-def _query_parameters(schema: type, components: dict[str, Any]) -> list[dict[str, Any]]:
-    json_schema(schema, components)
-    body = components[schema.__name__]
+def _query_parameters(schema: type) -> list[dict[str, Any]]:
+    # Query schemas become parameters, not components.
+    scratch: dict[str, Any] = {}
+    json_schema(schema, scratch)
+    body = scratch[schema.__name__]
     required = set(body.get("required", []))
     return [
         {
@@ -85,7 +87,7 @@ def _query_parameters(schema: type, components: dict[str, Any]) -> list[dict[str
 def _operation(endpoint: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
     _path, parameters = _path_and_parameters(endpoint.path)
     if endpoint.query is not None:
-        parameters += _query_parameters(endpoint.query, components)
+        parameters += _query_parameters(endpoint.query)
     operation: dict[str, Any] = {
         "operationId": endpoint.name,
         "summary": str(endpoint.summary),
