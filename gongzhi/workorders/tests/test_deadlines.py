@@ -14,8 +14,8 @@ from gongzhi.workorders.tests.factories import category, order_in, receive
 CST = sla.SHANGHAI
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=CST)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=CST)
 
 
 def end_of(day: dt.date) -> dt.datetime:

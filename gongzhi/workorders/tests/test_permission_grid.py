@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from gongzhi.accounts.models import Person
 from gongzhi.testing import World
 from gongzhi.workorders import services
 from gongzhi.workorders.errors import NotPermitted
@@ -37,7 +38,7 @@ CAST = [
 @dataclass(frozen=True)
 class Spec:
     prepare: Callable[[World], WorkOrder]
-    do: Callable[[World, WorkOrder, object], object]
+    do: Callable[[World, WorkOrder, Person], object]
     allowed: frozenset[str]
 
 
