@@ -107,6 +107,9 @@ def test_an_enqueued_prune_waits_for_a_worker(database_queue: None, at_now: None
     assert remaining() == {"expired", "locked", "recent", "stale"}
 
 
+# The worker drops a connection that is inside a transaction (close_old_connections), as a
+# test's wrapping transaction would be: these tests commit for real, as a worker process would see.
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_an_enqueued_prune(
     database_queue: None, at_now: None, signal_handlers_restored: None
 ) -> None:
@@ -121,6 +124,7 @@ def test_the_database_worker_runs_an_enqueued_prune(
     assert task_backends["default"].get_result(result.id).status == TaskResultStatus.SUCCESSFUL
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_runs_the_same_task_twice_safely(
     database_queue: None, at_now: None, signal_handlers_restored: None
 ) -> None:
