@@ -17,6 +17,18 @@ def pytest_configure(config: pytest.Config) -> None:
     ).enable()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` are skipped unless the suite runs on PostgreSQL (DATABASE_URL)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (make test-postgres)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """A small district (subdistricts A and B, communities A1, A2, B1) and one person per role."""
