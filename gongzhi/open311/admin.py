@@ -52,7 +52,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     readonly_fields = (
         "client",
         "prefix",
-        "secret_hash",
         "created_at",
         "created_by",
         "revoked_at",

@@ -64,7 +64,7 @@ def order_list(
     qs = selectors.orders_visible_to(person)
     if query.status:
         qs = qs.filter(status__in=query.status)
-    rows = qs.order_by("-received_at")[query.offset : query.offset + query.limit]
+    rows = qs.order_by("-received_at", "-pk")[query.offset : query.offset + query.limit]
     return [s.order_summary_out(o) for o in rows]
 
 

@@ -304,15 +304,11 @@ def test_a_session_post_without_the_csrf_token_is_refused(world: World) -> None:
 
 def test_a_session_post_with_the_csrf_token_goes_through(world: World) -> None:
     order = order_in(world, Status.DISPATCHED)
-    client = login(world, "property_staff_x", csrf=True)
-    client.get("/api/v1/orders")  # any page; the token comes from the cookie
-    token = client.cookies.get("csrftoken")
-    if token is None:  # the API sets no cookie itself: make one the way a page would
-        from django.middleware.csrf import _get_new_csrf_string
-
-        client.cookies["csrftoken"] = _get_new_csrf_string()
-        token = client.cookies["csrftoken"]
-    response = post(client, f"orders/{order.number}/accept", headers={"X-CSRFToken": token.value})
+    client = Client(enforce_csrf_checks=True)
+    client.get("/accounts/login/")  # a page with a form sets the CSRF cookie, as in a browser
+    assert client.login(username="property_staff_x", password=PASSWORD)
+    token = client.cookies["csrftoken"].value
+    response = post(client, f"orders/{order.number}/accept", headers={"X-CSRFToken": token})
     assert response.status_code == 200
 
 
