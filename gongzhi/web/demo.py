@@ -30,6 +30,8 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
+from gongzhi.places.fields import GeometryField
+
 # The builders, in order. Each entry is the dotted path of a `build(ctx, progress)` callable.
 BUILDERS: list[str] = [
     "gongzhi.places.demo.build",
@@ -152,7 +154,13 @@ class Synced:
 
 
 def _comparable(obj: models.Model, fields: Sequence[models.Field]) -> tuple[Any, ...]:
-    return tuple(f.get_prep_value(getattr(obj, f.attname)) for f in fields)
+    """The values as the database will hold them: geometry as its (rounded) WKT text."""
+    return tuple(
+        f.get_prep_value(getattr(obj, f.attname))
+        if isinstance(f, GeometryField)
+        else getattr(obj, f.attname)
+        for f in fields
+    )
 
 
 def upsert(
@@ -202,10 +210,10 @@ def upsert(
         except ProtectedError as exc:
             raise DemoError(
                 _(
-                    "数据库里已有按其他种子生成的演示数据（%(model)s），且已被引用，无法替换。"
-                    "请用 --seed %(seed)s 重新运行，或用 --reset 清空数据库后重建。"
+                    "数据库里已有按其他种子生成的演示数据（%(model)s），且已被其他数据引用，"
+                    "无法替换：请用原来的 --seed 运行，或加 --reset 清空数据库后重建。"
                 )
-                % {"model": model._meta.verbose_name, "seed": "<原来的种子>"}
+                % {"model": model._meta.verbose_name}
             ) from exc
         synced.deleted = len(stale)
     if to_update:

@@ -81,19 +81,17 @@ def spread_points(area: BaseGeometry, n: int, rng: random.Random, *, tries: int 
     """`n` points inside `area`, evenly spread (Mitchell's best candidate)."""
     if n <= 0:
         return []
-    candidates = sample_points(area, n * tries, rng)
-    chosen: list[XY] = [candidates[0]]
+    candidates = np.array(sample_points(area, n * tries, rng)).reshape(n * tries, 2)
+    # Distances in "lat-equivalent" units: a degree of longitude is shorter near Beijing.
+    candidates[:, 1] *= M_PER_DEG_LAT / M_PER_DEG_LNG
+    chosen = np.empty((n, 2))
+    chosen[0] = candidates[0]
     for i in range(1, n):
         batch = candidates[i * tries : (i + 1) * tries]
-        cx = np.array([c[0] for c in chosen])
-        cy = np.array([c[1] for c in chosen])
-        best, best_d = batch[0], -1.0
-        for x, y in batch:
-            d = float(np.min((cx - x) ** 2 + ((cy - y) * 1.3) ** 2))
-            if d > best_d:
-                best, best_d = (x, y), d
-        chosen.append(best)
-    return chosen
+        gaps = ((batch[:, None, :] - chosen[None, :i, :]) ** 2).sum(axis=2).min(axis=1)
+        chosen[i] = batch[int(np.argmax(gaps))]
+    chosen[:, 1] /= M_PER_DEG_LAT / M_PER_DEG_LNG
+    return [(float(x), float(y)) for x, y in chosen]
 
 
 def voronoi_cells(area: BaseGeometry, seeds: Sequence[XY]) -> list[BaseGeometry]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
@@ -70,7 +72,9 @@ class Command(BaseCommand):
         self._say("")
         self._say(_("打开 http://%(address)s/ （按 Ctrl-C 停止）") % {"address": address})
         # runserver without its autoreloader and without its static handler: WhiteNoise (in
-        # the middleware) serves the static files, as it does in production.
+        # the middleware) serves the static files, as it does in production. WhiteNoise warns
+        # when STATIC_ROOT is missing, though it serves from the finders; give it the folder.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("runserver", address, use_reloader=False, use_static_handler=False)
 
     def _say(self, line: str) -> None:
@@ -79,8 +83,7 @@ class Command(BaseCommand):
 
 
 def _database_label() -> str:
-    settings = connection.settings_dict
+    db = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"SQLite {settings['NAME']}"
-    host = settings.get("HOST") or "localhost"
-    return f"{connection.display_name} {settings['NAME']} @ {host}"
+        return f"SQLite {db['NAME']}"
+    return f"{connection.display_name} {db['NAME']} @ {db.get('HOST') or 'localhost'}"
