@@ -100,6 +100,7 @@ def order_context(request: HttpRequest, order: WorkOrder, **extra: Any) -> dict[
         "assignments": [a for a in order.assignments.all() if a.released_at is None],
         "requester": {"name": masked.name, "phone": masked.phone, "revealed": False},
         "can_reveal": can_reveal,
+        "reveal_purposes": REVEAL_PURPOSES,
         "reveals": list(order.reveals.select_related("person", "unit")[:10]) if can_reveal else [],
         "photos": list(order.photos.all()),
         "whistle_calls": _whistle_entries(order, person),
