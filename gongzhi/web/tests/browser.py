@@ -15,6 +15,7 @@ never into the repository.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
+    from playwright.sync_api import Error as PlaywrightError
+
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 860}
     )
@@ -70,6 +73,11 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     try:
         yield page
     finally:
+        # Let the server answer what the page still asked for (the map's GeoJSON, say) before
+        # the test database is flushed: on SQLite a request still running in the server
+        # thread would hold a table lock against the flush.
+        with contextlib.suppress(PlaywrightError):
+            page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
         context.close()
 
 

@@ -60,23 +60,3 @@ def test_a_locked_out_name_is_told_it_is_locked(page: Page, world: World) -> Non
     log_in(page, username="secretary_a1", password=PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("账号已锁定")
     expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login")) + "$"))
-
-
-def test_the_interface_switches_to_english_and_back(page: Page, world: World) -> None:
-    log_in(page, username="secretary_a1", password=PASSWORD)
-    page.click("form.lang button[value=en]")
-    expect(page.locator("nav.mainnav")).to_contain_text("Places")
-    expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.click("form.lang button[value=zh-hans]")
-    expect(page.locator("nav.mainnav")).to_contain_text("地点")
-
-
-def test_the_page_fits_a_phone_without_sideways_scrolling(page: Page, world: World) -> None:
-    page.set_viewport_size({"width": 375, "height": 740})
-    log_in(page, username="subdistrict_staff_a", password=PASSWORD)
-    page.goto(reverse("places:subdistrict", args=[world.sd_a.pk]))
-    page.wait_for_selector("#place-map[data-map-ready]")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
-    expect(page.locator("#place-map")).to_be_visible()
-    page.screenshot(path=str(screenshot_dir() / "place-browser-phone.png"), full_page=True)

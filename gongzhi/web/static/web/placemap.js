@@ -56,6 +56,9 @@ element gets data-map-ready (browser tests wait for it).
   }
 
   function open(url) {
+    if (url === window.location.pathname) {
+      return; // the place of this page
+    }
     // Prefer the list's own link, so that htmx swaps the panel and pushes the URL.
     var link = document.querySelector('#place-panel a[href="' + url + '"]');
     if (link) {
