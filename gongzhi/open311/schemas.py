@@ -176,7 +176,8 @@ def idempotency_key_of(request: HttpRequest, data: dict[str, Any]) -> str | None
 def created_out(order: WorkOrder, *, token: str, account_id: str | None) -> list[dict[str, Any]]:
     notice = _("已受理，工单编号 %(n)s。") % {"n": order.number}
     if order.resolve_due_at is not None:
-        notice += _("办结时限：%(d)s。") % {"d": _local(order.resolve_due_at)}
+        due = timezone.localtime(order.resolve_due_at)
+        notice += _("办结时限：%(d)s。") % {"d": f"{due:%Y-%m-%d %H:%M}"}
     return [
         {
             "service_request_id": order.number,
@@ -276,7 +277,7 @@ def _status_notes(order: WorkOrder) -> str:
 
 
 def request_out(order: WorkOrder, *, media_base: str) -> dict[str, Any]:
-    """One service request. Needs category, lead_unit and merged_into loaded, photos
+    """One service request. Needs category, lead_unit, compound and merged_into loaded, photos
     prefetched."""
     photos = list(order.photos.all())
     return {
@@ -291,7 +292,7 @@ def request_out(order: WorkOrder, *, media_base: str) -> dict[str, Any]:
         "requested_datetime": _local(order.received_at),
         "updated_datetime": _local(order.updated_at),
         "expected_datetime": _local(order.resolve_due_at),
-        "address": order.address,
+        "address": order.address or (order.compound.name if order.compound else ""),
         "address_id": order.compound_id,
         "zipcode": None,
         "lat": order.lat,

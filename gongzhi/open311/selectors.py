@@ -44,9 +44,9 @@ def service_categories() -> list[Category]:
 
 def requests_public(filters: RequestFilters) -> list[WorkOrder]:
     """Orders matching the specification's filters, newest first, at most MAX_ROWS."""
-    qs = WorkOrder.objects.select_related("category", "lead_unit", "merged_into").prefetch_related(
-        "photos"
-    )
+    qs = WorkOrder.objects.select_related(
+        "category", "lead_unit", "compound", "merged_into"
+    ).prefetch_related("photos")
     if filters.numbers:
         qs = qs.filter(number__in=filters.numbers)
     if filters.service_codes:

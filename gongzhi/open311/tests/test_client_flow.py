@@ -181,3 +181,12 @@ def test_an_intake_costs_a_fixed_number_of_queries(
         with django_assert_num_queries(10):
             response = post_request(client, api_key, headers={"Idempotency-Key": "q-1"})
     assert response.status_code == 200
+
+
+def test_a_request_placed_by_point_names_its_compound_as_address(
+    client: Client, api_key: str
+) -> None:
+    number = json.loads(post_request(client, api_key).content)[0]["service_request_id"]
+    (read,) = json.loads(client.get(f"/open311/v2/requests/{number}.json").content)
+    assert read["address"] == "永安里小区"
+    assert read["address_id"] == WorkOrder.objects.get(number=number).compound_id
