@@ -161,7 +161,18 @@ element gets data-map-ready (browser tests wait for it).
       return;
     }
     var tiles = element.dataset.tileUrl;
-    map = L.map(element, { zoomSnap: 0.25, attributionControl: Boolean(tiles) });
+    map = L.map(element, {
+      zoomSnap: 0.25,
+      zoomControl: false,
+      attributionControl: Boolean(tiles),
+    });
+    // The zoom buttons' titles come translated from the page.
+    L.control
+      .zoom({
+        zoomInTitle: element.dataset.zoomIn || "+",
+        zoomOutTitle: element.dataset.zoomOut || "-",
+      })
+      .addTo(map);
     map.setView([39.95, 116.48], 11); // Chaoyang, until the outline arrives
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.tileAttribution || "" }).addTo(map);
