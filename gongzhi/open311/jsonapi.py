@@ -103,7 +103,8 @@ class Endpoint:
 
 
 def api_caller(request: HttpRequest) -> tuple[Person, bool]:
-    """The person calling and whether they came with an API key. Raises ApiError(401/403)."""
+    """The person calling and whether they came with an API key (then `request.api_client`
+    is the client). Raises ApiError(401/403)."""
     header = request.headers.get("Authorization", "")
     key = header[7:].strip() if header.lower().startswith("bearer ") else ""
     key = key or request.headers.get("X-Api-Key", "").strip()
@@ -117,6 +118,7 @@ def api_caller(request: HttpRequest) -> tuple[Person, bool]:
                 403, "client_not_allowed", _("该客户端未获授权调用工作人员接口（未设置代表人员）")
             )
         apikey_mark_used(api_key=api_key)
+        request.api_client = api_key.client  # type: ignore[attr-defined]
         return person, True
     user = request.user
     if not user.is_authenticated:

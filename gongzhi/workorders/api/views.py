@@ -79,6 +79,13 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
 # --- intake -----------------------------------------------------------------------------------
 
 
+def _source(request: HttpRequest, person: Person) -> str:
+    """Whose idempotency keys these are: a client system's, or else one signed-in person's
+    (the same key from two callers is two requests)."""
+    client = getattr(request, "api_client", None)
+    return client.source if client is not None else f"person:{person.pk}"
+
+
 def order_receive(request: HttpRequest, *, person: Person, data: s.ReceiveIn) -> s.OrderDetail:
     compound = None
     if data.compound_id is not None:
@@ -101,8 +108,7 @@ def order_receive(request: HttpRequest, *, person: Person, data: s.ReceiveIn) ->
         requester_name=data.requester_name,
         requester_phone=data.requester_phone,
         idempotency_key=key,
-        # One person's keys are theirs alone: the same key from two people is two requests.
-        source=f"person:{person.pk}",
+        source=_source(request, person),
         auto_dispatch=data.auto_dispatch,
     )
     return _detail(order, person)

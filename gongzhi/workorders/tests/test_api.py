@@ -371,3 +371,10 @@ def test_an_extension_is_asked_and_approved(world: World) -> None:
     assert body(asked)["extensions"][0]["state"] == "pending"
     decided = post(login(world, "dispatcher"), f"{path}/extension-decide", {"approve": True})
     assert body(decided)["extensions"][0]["state"] == "approved"
+
+
+def test_a_system_files_under_its_own_source(world: World) -> None:
+    _, key = apikey_issue(client=make_client(code="callcentre", acts_as=world.person("operator")))
+    response = post(Client(), "orders", intake_body(), headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 201
+    assert WorkOrder.objects.get().source == "api:callcentre"
