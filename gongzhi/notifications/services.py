@@ -114,7 +114,7 @@ def notification_send(*, notification_id: int) -> Notification | None:
     """
     with transaction.atomic():
         n = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient_person", "recipient_unit")
             .filter(pk=notification_id)
             .first()

@@ -17,6 +17,7 @@ module answers the person question. The grid:
 | extension_request, return     | property, department or district staff role in that unit)       |
 | whistle                       | subdistrict staff of the office of the order's subdistrict      |
 | whistle report-in / action    | staff of the summoned department                                |
+| assist_done                   | staff of a unit assisting the order now (协办)                   |
 | callback                      | callback agent                                                  |
 | close, reopen                 | callback agent, dispatcher                                      |
 | mark_unreasonable             | dispatcher, administrator                                       |
@@ -168,6 +169,16 @@ def grant_for(person: Person | None, action: Action, order: WorkOrder) -> Grant 
             ):
                 return Grant(role, unit_id)
         return None
+    if action is Action.ASSIST_DONE:
+        assisting = set(
+            order.assignments.filter(released_at__isnull=True, role="assist").values_list(
+                "unit_id", flat=True
+            )
+        )
+        for role, unit_id, _unit in memberships_of(person):
+            if unit_id in assisting and role in HANDLER_ROLES:
+                return Grant(role, unit_id)
+        return None
     if action is Action.REVEAL:
         grant = _with_role(person, HOTLINE_CENTRE_ROLES)
         if grant is not None:
@@ -225,6 +236,10 @@ def can_return(person: Person | None, order: WorkOrder) -> bool:
 
 def can_whistle(person: Person | None, order: WorkOrder) -> bool:
     return _can(person, Action.WHISTLE, order)
+
+
+def can_report_assist_done(person: Person | None, order: WorkOrder) -> bool:
+    return _can(person, Action.ASSIST_DONE, order)
 
 
 def can_resolve(person: Person | None, order: WorkOrder) -> bool:

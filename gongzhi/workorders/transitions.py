@@ -33,6 +33,7 @@ class Action(StrEnum):
     RETURN = "return"
     REDISPATCH = "redispatch"
     WHISTLE = "whistle"
+    ASSIST_DONE = "assist_done"
     RESOLVE = "resolve"
     CALLBACK = "callback"
     CALLBACK_UNREACHED = "callback_unreached"
@@ -71,6 +72,8 @@ TABLE: dict[Action, Transition] = {
         frozenset({S.RETURNED, S.DISPATCHED, S.ACCEPTED, S.CONTACTED}), S.DISPATCHED
     ),
     Action.WHISTLE: Transition(_HANDLING, None),
+    # An assisting unit (协办) reports its part done; the lead unit still resolves the order.
+    Action.ASSIST_DONE: Transition(_HANDLING, None),
     Action.RESOLVE: Transition(frozenset({S.CONTACTED}), S.RESOLVED),
     Action.CALLBACK: Transition(frozenset({S.RESOLVED}), S.CALLED_BACK),
     Action.CALLBACK_UNREACHED: Transition(frozenset({S.RESOLVED}), None),

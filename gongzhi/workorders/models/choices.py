@@ -112,6 +112,7 @@ class EventKind(models.TextChoices):
     EXTENSION_DENIED = "extension_denied", _("驳回延期")
     RETURNED = "returned", _("退单")
     REDISPATCHED = "redispatched", _("改派")
+    ASSIST_DONE = "assist_done", _("协办完成")
     WHISTLE_CALLED = "whistle_called", _("吹哨")
     WHISTLE_REPORTED = "whistle_reported", _("部门报到")
     WHISTLE_ACTED = "whistle_acted", _("部门处置")

@@ -20,6 +20,7 @@ from gongzhi.workorders.services.desk import (
 )
 from gongzhi.workorders.services.handling import (
     workorder_accept,
+    workorder_assist_done,
     workorder_auto_dispatch,
     workorder_contact,
     workorder_dispatch,
@@ -45,6 +46,7 @@ __all__ = [
     "whistle_action",
     "whistle_report_in",
     "workorder_accept",
+    "workorder_assist_done",
     "workorder_auto_dispatch",
     "workorder_callback",
     "workorder_close",

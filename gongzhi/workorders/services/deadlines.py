@@ -106,7 +106,11 @@ def _claim(check: _Check, order_id: int, now: dt.datetime) -> WorkOrder | None:
     ).update(**{check.flag_field: now, **dict(check.also_set)})
     if changed != 1:
         return None
-    return WorkOrder.objects.select_for_update().select_related("lead_unit").get(pk=order_id)
+    return (
+        WorkOrder.objects.select_for_update(of=("self",))
+        .select_related("lead_unit")
+        .get(pk=order_id)
+    )
 
 
 def deadlines_scan(*, now: dt.datetime | None = None, batch: int = 500) -> ScanResult:

@@ -17,6 +17,7 @@ from gongzhi.workorders.errors import (
     ExtensionPending,
     InvalidInput,
     NoPendingExtension,
+    TransitionNotAllowed,
 )
 from gongzhi.workorders.matrix import matrix_resolve
 from gongzhi.workorders.models import (
@@ -384,6 +385,39 @@ def workorder_return(
     )
     notify(recipients=hotline_units(), event="returned", order=order, params={"reason": reason})
     return order
+
+
+@transaction.atomic
+def workorder_assist_done(
+    *, order: WorkOrder, by: Person, note: str, at: dt.datetime | None = None
+) -> Assignment:
+    """An assisting unit (协办) reports its part done, with what it did. Its staff only, while
+    the order is handled; the lead unit still resolves the order. Once per assignment."""
+    order, grant, _target = begin(order, Action.ASSIST_DONE, by)
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("请填写协办情况"), field="note")
+    assert grant.unit_id is not None  # an assist grant always names the assisting unit
+    assignment = (
+        order.assignments.select_for_update()
+        .filter(released_at__isnull=True, role=UnitRole.ASSIST, unit_id=grant.unit_id)
+        .get()
+    )
+    if assignment.state == Assignment.State.DONE:
+        raise TransitionNotAllowed(_("本单位已报告协办完成"), order=order.number)
+    now = now_or(at)
+    assignment.state = Assignment.State.DONE
+    assignment.save(update_fields=["state"])
+    record(
+        order,
+        EventKind.ASSIST_DONE,
+        at=now,
+        by=by,
+        unit_id=grant.unit_id,
+        from_status=order.status,
+        note=note,
+    )
+    return assignment
 
 
 @transaction.atomic

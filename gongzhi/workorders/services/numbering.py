@@ -36,10 +36,9 @@ def _next_sqlite(day: dt.date) -> int:
 def _next_postgres(day: dt.date) -> int:
     name = f"workorder_seq_{day:%Y%m%d}"
     with connection.cursor() as cursor:
-        # One round trip in the common case; nextval is evaluated only if the sequence exists.
-        cursor.execute(
-            "SELECT CASE WHEN to_regclass(%s) IS NOT NULL THEN nextval(%s) END", [name, name]
-        )
+        # One round trip in the common case: nextval is strict, so a missing sequence
+        # (to_regclass → NULL) gives NULL instead of an error that would abort the transaction.
+        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
         value = cursor.fetchone()[0]
         if value is None:
             # First intake of the day: serialise creation between concurrent first intakes;

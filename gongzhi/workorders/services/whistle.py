@@ -93,7 +93,9 @@ def workorder_whistle(
 
 
 def _lock_call(call: WhistleCall, by: Person) -> WhistleCall:
-    locked = WhistleCall.objects.select_for_update().select_related("order").get(pk=call.pk)
+    locked = (
+        WhistleCall.objects.select_for_update(of=("self",)).select_related("order").get(pk=call.pk)
+    )
     if whistle_grant(by, locked) is None:
         raise NotPermitted(action="whistle_report")
     return locked

@@ -88,6 +88,25 @@ def test_dispatch_refuses_the_hotline_centre_as_a_handling_unit(world):
         )
 
 
+def test_an_assisting_unit_reports_its_part_once(world):
+    order = receive(world)
+    order = services.workorder_dispatch(
+        order=order,
+        by=world.person("dispatcher"),
+        lead=world.units["property_x"],
+        assisting=[world.units["cc_a1"]],
+    )
+    order = services.workorder_accept(order=order, by=world.person("property_staff_x"))
+    secretary = world.person("secretary_a1")
+
+    assignment = services.workorder_assist_done(order=order, by=secretary, note="已协调业主")
+
+    assert (assignment.unit, assignment.state) == (world.units["cc_a1"], Assignment.State.DONE)
+    assert order.events.filter(kind=EventKind.ASSIST_DONE, actor=secretary).exists()
+    with pytest.raises(TransitionNotAllowed):
+        services.workorder_assist_done(order=order, by=secretary, note="再报一次")
+
+
 # --- Extensions ------------------------------------------------------------------------------
 
 

@@ -50,6 +50,17 @@ def _with_pending_extension(w: World) -> WorkOrder:
     return order
 
 
+def _assisted_by_community(w: World) -> WorkOrder:
+    order = receive(w)
+    order = services.workorder_dispatch(
+        order=order,
+        by=w.person("dispatcher"),
+        lead=w.units["property_x"],
+        assisting=[w.units["cc_a1"]],
+    )
+    return services.workorder_accept(order=order, by=w.person("property_staff_x"))
+
+
 def _state(status: str) -> Callable[[World], WorkOrder]:
     return lambda w: order_in(w, status)
 
@@ -98,6 +109,11 @@ GRID: dict[str, Spec] = {
             order=o, by=p, departments=[w.units["dept_traffic"]], note="占道停车"
         ),
         frozenset({"subdistrict_staff_a"}),
+    ),
+    "assist_done": Spec(
+        _assisted_by_community,
+        lambda w, o, p: services.workorder_assist_done(order=o, by=p, note="已入户查看"),
+        frozenset({"social_worker_a1", "secretary_a1"}),
     ),
     "resolve": Spec(
         _state(Status.CONTACTED),
