@@ -68,6 +68,11 @@ class NoteIn:
 
 
 @dataclass(frozen=True)
+class NoteRequiredIn:
+    note: str
+
+
+@dataclass(frozen=True)
 class ReasonIn:
     reason: str
 

@@ -182,6 +182,14 @@ def order_return(
     return _detail(order, person)
 
 
+def order_assist_done(
+    request: HttpRequest, *, person: Person, number: str, data: s.NoteRequiredIn
+) -> s.OrderDetail:
+    order = _order(person, number)
+    services.workorder_assist_done(order=order, by=person, note=data.note)
+    return _detail(order, person)
+
+
 def order_whistle(
     request: HttpRequest, *, person: Person, number: str, data: s.WhistleIn
 ) -> s.OrderDetail:
@@ -341,6 +349,7 @@ ENDPOINTS: list[Endpoint] = [
     _action("extension-request", order_extension_request, T("申请延期"), s.ExtensionRequestIn),
     _action("extension-decide", order_extension_decide, T("审核延期申请"), s.ExtensionDecideIn),
     _action("return", order_return, T("退单"), s.ReasonIn),
+    _action("assist-done", order_assist_done, T("协办单位报告协办情况"), s.NoteRequiredIn),
     _action("whistle", order_whistle, T("吹哨（召集部门）"), s.WhistleIn),
     _action(
         "whistle-report-in",

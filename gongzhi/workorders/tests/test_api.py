@@ -378,3 +378,20 @@ def test_a_system_files_under_its_own_source(world: World) -> None:
     response = post(Client(), "orders", intake_body(), headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 201
     assert WorkOrder.objects.get().source == "api:callcentre"
+
+
+def test_an_assisting_unit_reports_its_part(world: World) -> None:
+    order = order_in(world, Status.RECEIVED)
+    dispatcher = login(world, "dispatcher")
+    post(
+        dispatcher,
+        f"orders/{order.number}/dispatch",
+        {"lead": "property-x", "assisting": ["cc-a1"]},
+    )
+    post(login(world, "property_staff_x"), f"orders/{order.number}/accept")
+    response = post(
+        login(world, "secretary_a1"), f"orders/{order.number}/assist-done", {"note": "已协调居民"}
+    )
+    assert response.status_code == 200
+    states = {a["unit"]["code"]: a["state"] for a in body(response)["assignments"]}
+    assert states["cc-a1"] == "done"
