@@ -6,6 +6,7 @@ views turn into messages.
 """
 
 from gongzhi.workorders.forms.actions import (
+    AssistForm,
     CallbackForm,
     ContactForm,
     DeclineForm,
@@ -23,6 +24,7 @@ from gongzhi.workorders.forms.desk import IntakeForm, QueueFilterForm, RankingFo
 from gongzhi.workorders.forms.resident import FileRequestForm, RateForm, TrackForm
 
 __all__ = [
+    "AssistForm",
     "CallbackForm",
     "ContactForm",
     "DeclineForm",

@@ -40,6 +40,14 @@ class ContactForm(forms.Form):
     )
 
 
+class AssistForm(forms.Form):
+    note = forms.CharField(
+        label=_("协办情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("本单位做了什么")}),
+    )
+
+
 class ExtensionForm(forms.Form):
     working_days = forms.IntegerField(label=_("延期工作日"), min_value=1, max_value=30, initial=3)
     reason = forms.CharField(
@@ -106,6 +114,7 @@ class DispatchForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("按住 Ctrl（Mac 为 ⌘）可选多个。"),
     )
     note = forms.CharField(label=_("派单说明"), max_length=2000, required=False)
 

@@ -55,7 +55,7 @@ def shot(page: Any, name: str) -> None:
 def ranking_row(page: Any, name: str) -> dict[str, str]:
     row = page.locator(f"#ranking-table tr[data-name='{name}']")
     return {
-        rate: row.locator(f"td.rate-{rate}").inner_text().strip()
+        rate: row.locator(f"td.rate-{rate} .value").inner_text().strip()
         for rate in ("response", "resolution", "satisfaction", "composite")
     }
 

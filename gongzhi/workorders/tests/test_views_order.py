@@ -243,5 +243,53 @@ def test_the_page_costs_a_bounded_number_of_queries(
     )
     staff = client_for(world, client, "property_staff_x")
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         staff.get(f"/orders/{order.number}/")
+
+
+def test_the_extension_decision_is_offered_only_while_a_request_is_pending(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.CONTACTED)
+    dispatcher = client_for(world, client, "dispatcher")
+    before = page_of(dispatcher, order)
+    services.workorder_extension_request(
+        order=order, by=world.person("property_staff_x"), working_days=2, reason="需采购配件"
+    )
+
+    after = page_of(dispatcher, order)
+
+    marker = 'data-action="extension_decide"'
+    assert (marker in before, marker in after) == (False, True)
+
+
+def test_the_dispatcher_approves_an_extension_on_the_order_page(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.CONTACTED)
+    services.workorder_extension_request(
+        order=order, by=world.person("property_staff_x"), working_days=2, reason="需采购配件"
+    )
+
+    act(client_for(world, client, "dispatcher"), order, "extension_decide", approve="yes")
+
+    order.refresh_from_db()
+    assert order.extended_days == 2
+
+
+def test_an_assisting_unit_reports_its_part(world: World, client: Client) -> None:
+    order = receive(world)
+    services.workorder_dispatch(
+        order=order,
+        by=world.person("dispatcher"),
+        lead=world.units["property_x"],
+        assisting=[world.units["cc_a1"]],
+    )
+    order = services.workorder_accept(order=order, by=world.person("property_staff_x"))
+    secretary = client_for(world, client, "secretary_a1")
+    assert 'data-action="assist_done"' in page_of(secretary, order)
+
+    act(secretary, order, "assist_done", note="已协调业主代表")
+
+    assignment = order.assignments.get(unit=world.units["cc_a1"])
+    assert assignment.state == "done"

@@ -15,6 +15,7 @@ from gongzhi.accounts.models import Person
 from gongzhi.workorders import services
 from gongzhi.workorders.errors import NotFound
 from gongzhi.workorders.forms import (
+    AssistForm,
     CallbackForm,
     ContactForm,
     DeclineForm,
@@ -96,6 +97,13 @@ SPECS: dict[Action, ActionSpec] = {
             ResolveForm,
             lambda o, by, d: services.workorder_resolve(order=o, by=by, feedback=d["feedback"]),
             _("已办结，等待回访"),
+        ),
+        ActionSpec(
+            Action.ASSIST_DONE,
+            _("报告协办完成"),
+            AssistForm,
+            lambda o, by, d: services.workorder_assist_done(order=o, by=by, note=d["note"]),
+            _("已报告协办完成"),
         ),
         ActionSpec(
             Action.EXTENSION_REQUEST,

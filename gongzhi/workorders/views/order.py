@@ -20,7 +20,7 @@ from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
 from gongzhi.workorders.forms import NoteForm, RevealForm
 from gongzhi.workorders.forms.actions import REVEAL_PURPOSES
-from gongzhi.workorders.models import Status, WhistleCall, WorkOrder
+from gongzhi.workorders.models import ExtensionRequest, Status, WhistleCall, WorkOrder
 from gongzhi.workorders.privacy import requester_masked
 from gongzhi.workorders.selectors import order_detail, order_get_for
 from gongzhi.workorders.transitions import Action
@@ -48,13 +48,25 @@ def _order(request: HttpRequest, number: str) -> WorkOrder:
         raise Http404 from exc
 
 
+def _moot(order: WorkOrder) -> set[Action]:
+    """Actions the rules allow but the order's records make pointless to offer now (the
+    service would refuse them anyway): deciding an extension nobody asked for, asking while one
+    is pending, excluding an order already excluded."""
+    pending = any(x.state == ExtensionRequest.State.PENDING for x in order.extensions.all())
+    moot = {Action.EXTENSION_REQUEST} if pending else {Action.EXTENSION_DECIDE}
+    if order.excluded_from_scoring:
+        moot.add(Action.MARK_UNREASONABLE)
+    return moot
+
+
 def _action_entries(
     order: WorkOrder, person: Any, bound: dict[Action, Any] | None = None
 ) -> list[dict[str, Any]]:
     entries = []
+    moot = _moot(order)
     for action in rules.available_actions(person, order):
         spec = SPECS.get(action)
-        if spec is None:
+        if spec is None or action in moot:
             continue
         form = (bound or {}).get(action) or spec.form(prefix=action.value)
         entries.append(
@@ -64,7 +76,9 @@ def _action_entries(
                 "form": form,
                 "quick": spec.quick,
                 "danger": spec.danger,
-                "open": NEXT_STEP.get(order.status) == action or action in (bound or {}),
+                "open": NEXT_STEP.get(order.status) == action
+                or action in (bound or {})
+                or action == Action.EXTENSION_DECIDE,
                 "url": reverse("workorders:order_action", args=[order.number, action.value]),
             }
         )

@@ -46,6 +46,10 @@ def rank_rows(rates: list[Rates]) -> list[dict[str, Any]]:
                 "name": r.name,
                 "orders": r.orders,
                 "response": r.response_rate,
+                "response_raw": f"{r.responded_in_time}/{r.response_due}",
+                "resolution_raw": f"{r.resolved}/{r.callbacks}",
+                "satisfaction_raw": _("满意%(s)d·基本%(b)d·不满意%(u)d")
+                % {"s": r.satisfied, "b": r.basically, "u": r.unsatisfied},
                 "resolution": r.resolution_rate,
                 "satisfaction": r.satisfaction_rate,
                 "composite": r.composite,
