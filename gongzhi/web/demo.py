@@ -36,6 +36,7 @@ from gongzhi.places.fields import GeometryField
 BUILDERS: list[str] = [
     "gongzhi.places.demo.build",
     "gongzhi.accounts.demo.build",
+    "gongzhi.workorders.demo.build",
 ]
 
 DEFAULT_SEED = 12345
