@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "gongzhi.web",
     "gongzhi.places",
     "gongzhi.accounts",
+    # Before workorders: its `bench` command serves `bench insights` and hands the other
+    # benchmarks on to the workorders command (Django takes the first app's command).
+    "gongzhi.insights",
     "gongzhi.workorders",
     "gongzhi.dispatch",
     "gongzhi.open311",
@@ -258,3 +261,28 @@ GONGZHI_GRADE_THRESHOLDS = [
 GONGZHI_SMS_CHANNEL = env_str("GONGZHI_SMS_CHANNEL", "console")
 GONGZHI_NOTIFY_MAX_ATTEMPTS = env_int("GONGZHI_NOTIFY_MAX_ATTEMPTS", 5)
 GONGZHI_NOTIFY_BACKOFF_SECONDS = env_int("GONGZHI_NOTIFY_BACKOFF_SECONDS", 30)
+
+# --- 分析研判: insights (gongzhi.insights) --------------------------------------------------
+# Roll-ups: the refresh job applies at most this many events per run; an event id skipped
+# because its transaction was still open is retried for this long, then given up (a rollback).
+GONGZHI_INSIGHTS_REFRESH_BATCH = env_int("GONGZHI_INSIGHTS_REFRESH_BATCH", 20000)
+GONGZHI_INSIGHTS_GAP_GRACE_SECONDS = env_int("GONGZHI_INSIGHTS_GAP_GRACE_SECONDS", 600)
+# Grades of the monthly ranking (insights/rankings.py says how they are given): only units and
+# places with at least MIN_ORDERS counted orders are graded or marked; 先进 (advanced) needs a
+# composite of ADVANCED_MIN and a place in the top ADVANCED_SHARE; 进步 (improved) a composite
+# up by IMPROVED_MIN_DELTA points on last month, among the IMPROVED_SHARE most improved;
+# 整改 (rectify) a composite below RECTIFY_BELOW or a place at the bottom of the list;
+# 治理类 (govern) a composite below GOVERN_BELOW, or at the bottom two months running.
+GONGZHI_INSIGHTS_MIN_ORDERS = env_int("GONGZHI_INSIGHTS_MIN_ORDERS", 10)
+GONGZHI_INSIGHTS_ADVANCED_MIN = env_float("GONGZHI_INSIGHTS_ADVANCED_MIN", 95.0)
+GONGZHI_INSIGHTS_ADVANCED_SHARE = env_float("GONGZHI_INSIGHTS_ADVANCED_SHARE", 0.2)
+GONGZHI_INSIGHTS_IMPROVED_MIN_DELTA = env_float("GONGZHI_INSIGHTS_IMPROVED_MIN_DELTA", 2.0)
+GONGZHI_INSIGHTS_IMPROVED_SHARE = env_float("GONGZHI_INSIGHTS_IMPROVED_SHARE", 0.1)
+GONGZHI_INSIGHTS_RECTIFY_BELOW = env_float("GONGZHI_INSIGHTS_RECTIFY_BELOW", 85.0)
+GONGZHI_INSIGHTS_GOVERN_BELOW = env_float("GONGZHI_INSIGHTS_GOVERN_BELOW", 80.0)
+# The bottom of the list (排名末位), by level: how many rows are marked.
+GONGZHI_INSIGHTS_BOTTOM_SIZE = {
+    "subdistrict": env_int("GONGZHI_INSIGHTS_BOTTOM_SUBDISTRICTS", 3),
+    "community": env_int("GONGZHI_INSIGHTS_BOTTOM_COMMUNITIES", 20),
+    "unit": env_int("GONGZHI_INSIGHTS_BOTTOM_UNITS", 10),
+}
