@@ -146,3 +146,7 @@ def test_the_queue_costs_the_same_queries_for_2_or_12_orders(
     # communities, count, page, and the roles again for the layout's navigation.
     with django_assert_max_num_queries(10):
         staff.get("/orders/")
+
+
+def test_a_resident_has_no_queue(world: World, client: Client) -> None:
+    assert client_for(world, client, "resident_a1").get("/orders/").status_code == 403

@@ -179,3 +179,29 @@ def test_the_residents_timeline_leaves_out_the_offices_working_notes(
     assert "诉求已受理" in page
     assert "非本单位职责" not in page
     assert "查看诉求人信息" not in page
+
+
+def test_a_signed_in_resident_files_as_themselves(world: World, client: Client) -> None:
+    resident = world.person("resident_a1")
+    resident.phone = "13600001111"
+    resident.save(update_fields=["phone"])
+    client.force_login(resident)
+    assert 'value="13600001111"' in client.get("/orders/file/").content.decode()
+
+    client.post("/orders/file/", filing(phone="13600001111"))
+
+    assert WorkOrder.objects.get().requester_person == resident
+
+
+def test_on_a_gcj02_map_the_picked_point_is_stored_in_wgs84(
+    world: World, client: Client, settings: Any
+) -> None:
+    from gongzhi.places.coords import wgs84_to_gcj02
+
+    settings.GONGZHI_TILE_CRS = "gcj02"
+    lng, lat = wgs84_to_gcj02(116.35, 39.95)
+
+    client.post("/orders/file/", filing(lng=str(lng), lat=str(lat)))
+
+    order = WorkOrder.objects.get()
+    assert (round(order.lng, 5), round(order.lat, 5)) == (116.35, 39.95)

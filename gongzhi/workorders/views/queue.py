@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -55,6 +56,8 @@ def _deadline_filter(kind: str, now: Any) -> Q:
 def queue(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     units = list(units_of(person))
+    if not units:  # residents, riders, volunteers: they follow their own requests elsewhere
+        raise PermissionDenied
     unit_ids = {u.pk for u in units}
     orders = _queue(units)
     communities = Community.objects.filter(

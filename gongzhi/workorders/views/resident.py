@@ -7,6 +7,7 @@ number exists or not, and repeated failures from one address are slowed down.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -17,11 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongzhi.places.coords import wgs84_to_gcj02
 from gongzhi.workorders.errors import InvalidPhoto, WorkOrderError
 from gongzhi.workorders.forms import FileRequestForm, RateForm, TrackForm
 from gongzhi.workorders.models import Channel, Status, WorkOrder
 from gongzhi.workorders.selectors import order_lookup_public, order_timeline
-from gongzhi.workorders.selectors_intake import compound_search_public
+from gongzhi.workorders.selectors_intake import PlaceHit, compound_search_public
 from gongzhi.workorders.views.display import progress_steps, resident_timeline
 from gongzhi.workorders.views.edge import error_text
 
@@ -52,15 +54,19 @@ def _client_key(request: HttpRequest) -> str:
 def file_request(request: HttpRequest) -> HttpResponse:
     from gongzhi.workorders.services import workorder_receive
 
-    form = FileRequestForm(request.POST or None, request.FILES or None)
+    user: Any = request.user
+    # A signed-in person files under their own name and phone unless they change them.
+    initial = {"name": user.display_name, "phone": user.phone} if user.is_authenticated else {}
+    form = FileRequestForm(request.POST or None, request.FILES or None, initial=initial)
     context: dict[str, Any] = {
         "form": form,
         "geo_url": reverse("workorders:file_map"),
         "tile_url": settings.GONGZHI_TILE_URL,
+        "photo_max_count": settings.GONGZHI_PHOTO_MAX_COUNT,
+        "photo_max_mb": round(settings.GONGZHI_PHOTO_MAX_BYTES / 1024 / 1024, 1),
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user: Any = request.user
         try:
             order = workorder_receive(
                 by=user if user.is_authenticated else None,
@@ -93,16 +99,28 @@ def file_request(request: HttpRequest) -> HttpResponse:
 def filed(request: HttpRequest, number: str) -> HttpResponse:
     if _tracked(request, number) is None:
         raise Http404
-    return render(request, "workorders/resident/filed.html", {"number": number})
+    return render(
+        request,
+        "workorders/resident/filed.html",
+        {"number": number, "can_rate": _rate_service() is not None},
+    )
+
+
+def _on_map(hit: PlaceHit) -> PlaceHit:
+    """A search result in the map's datum: its button moves the marker, and the form converts
+    the point back to WGS-84 on submit (forms.resident.PointMixin)."""
+    if settings.GONGZHI_TILE_CRS != "gcj02" or hit.lng is None or hit.lat is None:
+        return hit
+    lng, lat = wgs84_to_gcj02(hit.lng, hit.lat)
+    return replace(hit, lng=lng, lat=lat)
 
 
 @require_GET
 def file_places(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
+    hits = [_on_map(hit) for hit in compound_search_public(q=q)]
     return render(
-        request,
-        "workorders/resident/_place_results.html",
-        {"hits": compound_search_public(q=q), "q": q.strip()},
+        request, "workorders/resident/_place_results.html", {"hits": hits, "q": q.strip()}
     )
 
 

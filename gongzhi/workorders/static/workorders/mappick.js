@@ -52,7 +52,9 @@
     });
 
     if (lngInput.value && latInput.value) {
+      // A form sent back with errors keeps its point: show it, centred.
       show(parseFloat(latInput.value), parseFloat(lngInput.value), "");
+      map.setView(marker.getLatLng(), 15);
     }
 
     if (root.dataset.geoUrl) {
