@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongzhi.dispatch",
     "gongzhi.open311",
     "gongzhi.notifications",
+    "gongzhi.deliberation",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,28 @@ GONGZHI_GRADE_THRESHOLDS = [
 GONGZHI_SMS_CHANNEL = env_str("GONGZHI_SMS_CHANNEL", "console")
 GONGZHI_NOTIFY_MAX_ATTEMPTS = env_int("GONGZHI_NOTIFY_MAX_ATTEMPTS", 5)
 GONGZHI_NOTIFY_BACKOFF_SECONDS = env_int("GONGZHI_NOTIFY_BACKOFF_SECONDS", 30)
+
+# --- 共商共治: deliberation (gongzhi.deliberation) --------------------------------------------
+# Quorum: at least this fraction of the place's serving representatives signed in (a fraction
+# like "2/3", or a decimal). Votes are refused below it.
+GONGZHI_DELIBERATION_QUORUM = env_str("GONGZHI_DELIBERATION_QUORUM", "2/3")
+# Public notice (公示) of a resolution: calendar days before the case may move on to act.
+GONGZHI_DELIBERATION_NOTICE_DAYS = env_int("GONGZHI_DELIBERATION_NOTICE_DAYS", 5)
+# Evaluation: the window residents and representatives have to rate a finished project, the
+# mean score (1–5) at or above which it closes (below: reopened), the fewest ratings needed
+# to decide, and the score of each of the three words.
+GONGZHI_DELIBERATION_EVALUATION_DAYS = env_int("GONGZHI_DELIBERATION_EVALUATION_DAYS", 14)
+GONGZHI_DELIBERATION_EVALUATION_THRESHOLD = env_float(
+    "GONGZHI_DELIBERATION_EVALUATION_THRESHOLD", 4.0
+)
+GONGZHI_DELIBERATION_EVALUATION_MIN_RATINGS = env_int(
+    "GONGZHI_DELIBERATION_EVALUATION_MIN_RATINGS", 3
+)
+GONGZHI_DELIBERATION_RATING_SCORES = {"satisfied": 5, "basically": 4, "unsatisfied": 1}
+# Projects: warn the responsible units this many days before the deadline; spending may go
+# over a budget line's plan by at most this fraction (every overrun is flagged).
+GONGZHI_DELIBERATION_WARNING_DAYS = env_int("GONGZHI_DELIBERATION_WARNING_DAYS", 7)
+GONGZHI_DELIBERATION_BUDGET_OVERRUN = env_float("GONGZHI_DELIBERATION_BUDGET_OVERRUN", 0.10)
 
 # --- 分析研判: insights (gongzhi.insights) --------------------------------------------------
 # Roll-ups: the refresh job applies at most this many events per run; an event id skipped
