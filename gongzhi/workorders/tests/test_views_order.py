@@ -293,3 +293,16 @@ def test_an_assisting_unit_reports_its_part(world: World, client: Client) -> Non
 
     assignment = order.assignments.get(unit=world.units["cc_a1"])
     assert assignment.state == "done"
+
+
+def test_without_htmx_an_action_redirects_to_the_page_with_a_flash(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.DISPATCHED)
+
+    response = client_for(world, client, "property_staff_x").post(
+        f"/orders/{order.number}/act/accept/", follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == f"/orders/{order.number}/"
+    assert "已签收" in response.content.decode()

@@ -150,3 +150,9 @@ def test_the_queue_costs_the_same_queries_for_2_or_12_orders(
 
 def test_a_resident_has_no_queue(world: World, client: Client) -> None:
     assert client_for(world, client, "resident_a1").get("/orders/").status_code == 403
+
+
+def test_the_queue_varies_on_the_htmx_header(world: World, client: Client) -> None:
+    response = client_for(world, client, "property_staff_x").get("/orders/")
+
+    assert "HX-Request" in response["Vary"]

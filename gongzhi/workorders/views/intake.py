@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from gongzhi.places.models import Community, Compound
 from gongzhi.workorders import rules
@@ -54,6 +55,7 @@ def _context(request: HttpRequest, form: IntakeForm, **extra: Any) -> dict[str, 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")  # the page or, for htmx, its partial
 def intake(request: HttpRequest) -> HttpResponse:
     from gongzhi.workorders.services import workorder_receive
 

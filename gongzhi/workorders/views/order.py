@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
@@ -143,31 +145,18 @@ def _render(
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")  # the page or, for htmx, its partial
 def order_page(request: HttpRequest, number: str) -> HttpResponse:
     return _render(request, _order(request, number))
 
 
 def _after(request: HttpRequest, number: str, done: Any) -> HttpResponse:
-    """The page after a successful action, or the queue when the order left the person's
-    sight (a unit that returned an order no longer sees it)."""
-    try:
-        order = order_get_for(person_of(request), number)
-    except NotFound:
-        from django.contrib import messages
-
-        messages.success(request, f"{number}：{done}")
-        target = reverse("workorders:queue")
-        if request.htmx:  # type: ignore[attr-defined]
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+    """The page after a successful action: its body for htmx, else a redirect with a flash.
+    (Units keep sight of orders they once handled, so the order is still there to show.)"""
     if not request.htmx:  # type: ignore[attr-defined]
-        from django.contrib import messages
-
         messages.success(request, str(done))
         return redirect("workorders:order", number=number)
-    return _render(request, order, action_done=done)
+    return _render(request, _order(request, number), action_done=done)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from gongzhi.accounts.selectors import units_of
 from gongzhi.places.models import Community
@@ -53,6 +54,7 @@ def _deadline_filter(kind: str, now: Any) -> Q:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")  # the page or, for htmx, its partial
 def queue(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     units = list(units_of(person))

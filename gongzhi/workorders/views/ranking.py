@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from gongzhi.workorders import rules
 from gongzhi.workorders.forms import RankingForm
@@ -64,6 +65,7 @@ def rank_rows(rates: list[Rates]) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")  # the page or, for htmx, its partial
 def ranking(request: HttpRequest) -> HttpResponse:
     roles = {role for role, _u, _unit in rules.memberships_of(person_of(request))}
     if not roles & rules.STAFF_ROLES:
