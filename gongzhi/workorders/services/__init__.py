@@ -18,14 +18,16 @@ from gongzhi.workorders.services.desk import (
     workorder_mark_unreasonable,
     workorder_merge,
 )
+from gongzhi.workorders.services.extensions import (
+    workorder_extension_decide,
+    workorder_extension_request,
+)
 from gongzhi.workorders.services.handling import (
     workorder_accept,
     workorder_assist_done,
     workorder_auto_dispatch,
     workorder_contact,
     workorder_dispatch,
-    workorder_extension_decide,
-    workorder_extension_request,
     workorder_redispatch,
     workorder_resolve,
     workorder_return,
