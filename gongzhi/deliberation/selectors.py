@@ -113,7 +113,7 @@ class StepState:
 
 
 # The position of each step on the five-step line (notice shows inside 议).
-_POSITION = {
+_POSITION: dict[str, int] = {
     Step.COLLECT: 0,
     Step.DELIBERATE: 1,
     Step.NOTICE: 1,
@@ -468,15 +468,16 @@ def ledger_years(
     }
     result = []
     for y in sorted(counts, reverse=True):
-        c, m = counts[y], money.get(y, {})
+        c = counts[y]
+        m = money.get(y)
         sat = c["satisfaction"]
         result.append(
             LedgerYear(
                 year=y,
                 projects=c["n"],
                 closed=c["closed"],
-                planned=m.get("planned") or ZERO,
-                spent=m.get("spent") or ZERO,
+                planned=(m["planned"] if m else None) or ZERO,
+                spent=(m["spent"] if m else None) or ZERO,
                 satisfaction=None if sat is None else Decimal(str(sat)).quantize(Decimal("0.01")),
             )
         )
@@ -522,8 +523,8 @@ def ledger_rows(
             step_label=str(p.case.get_step_display()),
             deadline=p.deadline,
             overdue=p.overdue,
-            planned=p.planned_sum,  # type: ignore[attr-defined]
-            spent=p.spent_sum,  # type: ignore[attr-defined]
+            planned=p.planned_sum,
+            spent=p.spent_sum,
             score=p.score,
             lead_unit=leads.get(p.pk, ""),
         )

@@ -37,6 +37,7 @@ BUILDERS: list[str] = [
     "gongzhi.places.demo.build",
     "gongzhi.accounts.demo.build",
     "gongzhi.workorders.demo.build",
+    "gongzhi.deliberation.demo.build",
 ]
 
 DEFAULT_SEED = 12345

@@ -46,6 +46,9 @@ class Case(Placed):
         related_name="deliberation_cases",
         verbose_name=_("相关工单"),
     )
+    # Who made the row when not a person through the pages: "demo" for the demo builder
+    # (which replaces only its own rows), an import's name. Blank for everything filed here.
+    source = models.CharField(_("来源系统"), max_length=32, blank=True, default="")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -151,6 +154,7 @@ class Proposal(Placed):
         verbose_name=_("审核人"),
     )
     screened_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    source = models.CharField(_("来源系统"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("议题建议")

@@ -15,8 +15,6 @@ from gongzhi.deliberation.models.choices import ProjectKind, Satisfaction, UnitR
 from gongzhi.deliberation.models.meeting import Representative, Resolution
 from gongzhi.deliberation.models.place import Placed
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class Project(Placed):
     """The practical matter a resolution became. One per case. Its deadline is a date; the
@@ -116,8 +114,10 @@ class BudgetLine(models.Model):
         Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("项目")
     )
     item = models.CharField(_("科目"), max_length=96)
-    planned = models.DecimalField(_("计划金额（元）"), **MONEY)
-    spent = models.DecimalField(_("已支出（元）"), default=Decimal("0"), **MONEY)
+    planned = models.DecimalField(_("计划金额（元）"), max_digits=14, decimal_places=2)
+    spent = models.DecimalField(
+        _("已支出（元）"), default=Decimal("0"), max_digits=14, decimal_places=2
+    )
 
     class Meta:
         verbose_name = _("预算科目")
@@ -138,7 +138,7 @@ class Spending(models.Model):
     line = models.ForeignKey(
         BudgetLine, on_delete=models.CASCADE, related_name="spendings", verbose_name=_("预算科目")
     )
-    amount = models.DecimalField(_("金额（元）"), **MONEY)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
     on = models.DateField(_("支出日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
     over_plan = models.BooleanField(_("超出计划"), default=False)
