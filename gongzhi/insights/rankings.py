@@ -258,14 +258,21 @@ def monthly_counts(
     """The counters of each key of `level` in each of `months` (first days), in one query."""
     key = _KEY[level]
     qs = MonthlyRollup.objects.filter(month__in=months, **{f"{key}__isnull": False})
+    # Only units and places with orders that count are ranked (as in rates.py).
+    having = {"total_counted__gt": 0}
     if within is not None:
         qs = qs.filter(subdistrict_id=within)
-    rows = qs.values("month", f"{key}_id").annotate(**{c: Sum(c) for c in COUNTERS}).order_by()
+    rows = (
+        qs.values("month", f"{key}_id")
+        .annotate(**{f"total_{c}": Sum(c) for c in COUNTERS})
+        .filter(**having)
+        .order_by()
+    )
     out: dict[dt.date, dict[int, dict[str, int]]] = {m: {} for m in months}
     for row in rows:
         month = row.pop("month")
         k = row.pop(f"{key}_id")
-        out[month][k] = {c: int(row[c] or 0) for c in COUNTERS}
+        out[month][k] = {c: int(row[f"total_{c}"] or 0) for c in COUNTERS}
     return out
 
 
