@@ -1,5 +1,5 @@
 """The roll-up tables: the counters the three rates need, per day × lead unit × place × category
-and per month at two coarser grains, kept up to date from the work-order event log
+and per month at three coarser grains, kept up to date from the work-order event log
 (rollups/ says how and why).
 
 Every roll-up row carries the same counters (`Counters`). For the orders *received* in the
@@ -164,6 +164,29 @@ class MonthlyCategoryRollup(Counters):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} s{self.subdistrict_id} k{self.category_id}"
+
+
+class MonthlyPlaceCategoryRollup(Counters):
+    """Month × community (with its subdistrict) × category: the hotspot scan's baseline months
+    and the topics' spread across places."""
+
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    subdistrict = _ref(Subdistrict, _("街道/地区"))
+    community = _ref(Community, _("社区/村"))
+    category = _ref(Category, _("类别"), null=False)
+
+    class Meta:
+        verbose_name = _("月社区分类汇总")
+        verbose_name_plural = _("月社区分类汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "community", "subdistrict", "category"],
+                name="insights_monthly_place_category",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} c{self.community_id} k{self.category_id}"
 
 
 class OrderContribution(models.Model):

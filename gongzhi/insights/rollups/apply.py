@@ -16,6 +16,7 @@ from gongzhi.insights.models import (
     Counters,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
 )
@@ -26,17 +27,26 @@ Delta = list[int]
 _DAILY = ("day", "subdistrict_id", "community_id", "unit_id", "category_id")
 _MONTHLY = ("month", "subdistrict_id", "community_id", "unit_id")
 _MONTHLY_CATEGORY = ("month", "subdistrict_id", "category_id")
+_MONTHLY_PLACE_CATEGORY = ("month", "subdistrict_id", "community_id", "category_id")
+TABLES: tuple[tuple[type[Counters], tuple[str, ...]], ...] = (
+    (DailyRollup, _DAILY),
+    (MonthlyRollup, _MONTHLY),
+    (MonthlyCategoryRollup, _MONTHLY_CATEGORY),
+    (MonthlyPlaceCategoryRollup, _MONTHLY_PLACE_CATEGORY),
+)
 
 
 def _bits(flags: int) -> list[int]:
     return [(flags >> i) & 1 for i in range(len(COUNTERS))]
 
 
-def _keys(c: Contribution) -> tuple[tuple[object, ...], tuple[object, ...], tuple[object, ...]]:
+def _keys(c: Contribution) -> tuple[tuple[object, ...], ...]:
+    """The contribution's bucket in each table of TABLES."""
     return (
         (c.day, c.subdistrict_id, c.community_id, c.unit_id, c.category_id),
         (c.month, c.subdistrict_id, c.community_id, c.unit_id),
         (c.month, c.subdistrict_id, c.category_id),
+        (c.month, c.subdistrict_id, c.community_id, c.category_id),
     )
 
 
@@ -44,10 +54,8 @@ class Deltas:
     """The differences to add, per bucket of each roll-up table."""
 
     def __init__(self) -> None:
-        self.tables: tuple[dict[tuple[object, ...], Delta], ...] = (
-            defaultdict(lambda: [0] * len(COUNTERS)),
-            defaultdict(lambda: [0] * len(COUNTERS)),
-            defaultdict(lambda: [0] * len(COUNTERS)),
+        self.tables: tuple[dict[tuple[object, ...], Delta], ...] = tuple(
+            defaultdict(lambda: [0] * len(COUNTERS)) for _table in TABLES
         )
 
     def add(self, c: Contribution, sign: int) -> None:
@@ -110,12 +118,7 @@ def apply_orders(order_ids: Iterable[int], *, as_of: dt.datetime) -> int:
             changed.append(after)
         else:
             gone.append(oid)
-    for model, fields, table in zip(
-        (DailyRollup, MonthlyRollup, MonthlyCategoryRollup),
-        (_DAILY, _MONTHLY, _MONTHLY_CATEGORY),
-        deltas.tables,
-        strict=True,
-    ):
+    for (model, fields), table in zip(TABLES, deltas.tables, strict=True):
         for key, delta in table.items():
             _add(model, fields, key, delta)
     if gone:

@@ -2,7 +2,7 @@
 
     OrderContribution  ← INSERT … SELECT contributions.select_sql(…)   (every order)
     DailyRollup        ← INSERT … SELECT … GROUP BY bucket FROM OrderContribution
-    MonthlyRollup, MonthlyCategoryRollup ← INSERT … SELECT … GROUP BY FROM DailyRollup
+    Monthly*Rollup     ← INSERT … SELECT … GROUP BY FROM DailyRollup (each of the three)
 
 under the RollupState lock (waiting for a refresh in progress), in one transaction: readers
 see the old figures until it commits. A full rebuild sets the watermark to the highest event
@@ -25,6 +25,7 @@ from gongzhi.insights.models import (
     COUNTERS,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
 )
@@ -40,6 +41,7 @@ class RebuildResult:
     daily_rows: int = 0
     monthly_rows: int = 0
     monthly_category_rows: int = 0
+    monthly_place_category_rows: int = 0
     event_id: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -93,6 +95,7 @@ def rollups_rebuild(
     daily = _qn(DailyRollup._meta.db_table)
     monthly = _qn(MonthlyRollup._meta.db_table)
     monthly_category = _qn(MonthlyCategoryRollup._meta.db_table)
+    monthly_place_category = _qn(MonthlyPlaceCategoryRollup._meta.db_table)
     counters = ", ".join(COUNTERS)
     with transaction.atomic():
         state = lock_state(wait=True)
@@ -161,6 +164,14 @@ def rollups_rebuild(
                 f"FROM {daily}{day_where} GROUP BY {month_of_day}, subdistrict_id, category_id",
                 day_params,
             )
+            cursor.execute(f"DELETE FROM {monthly_place_category}{month_where}", month_params)
+            cursor.execute(
+                f"INSERT INTO {monthly_place_category} (month, subdistrict_id, community_id, "
+                f"category_id, {counters}) SELECT {month_of_day}, subdistrict_id, community_id, "
+                f"category_id, {sums} FROM {daily}{day_where} "
+                f"GROUP BY {month_of_day}, subdistrict_id, community_id, category_id",
+                day_params,
+            )
             lap("monthly")
         state.event_id, state.gaps, state.as_of = high, gaps, as_of
         state.rebuilt_at = now
@@ -168,7 +179,7 @@ def rollups_rebuild(
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: the ranking's plans depend on them.
         with connection.cursor() as cursor:
-            for table in (contribution, daily, monthly, monthly_category):
+            for table in (contribution, daily, monthly, monthly_category, monthly_place_category):
                 cursor.execute(f"ANALYZE {table}")
         lap("analyze")
     result.event_id = high
@@ -176,4 +187,5 @@ def rollups_rebuild(
     result.daily_rows = _count(DailyRollup)
     result.monthly_rows = _count(MonthlyRollup)
     result.monthly_category_rows = _count(MonthlyCategoryRollup)
+    result.monthly_place_category_rows = _count(MonthlyPlaceCategoryRollup)
     return result

@@ -10,6 +10,7 @@ from gongzhi.insights.models import (
     COUNTERS,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
 )
@@ -25,6 +26,10 @@ def snapshot() -> dict[str, dict[tuple[Any, ...], tuple[int, ...]]]:
         (DailyRollup, ("day", "subdistrict_id", "community_id", "unit_id", "category_id")),
         (MonthlyRollup, ("month", "subdistrict_id", "community_id", "unit_id")),
         (MonthlyCategoryRollup, ("month", "subdistrict_id", "category_id")),
+        (
+            MonthlyPlaceCategoryRollup,
+            ("month", "subdistrict_id", "community_id", "category_id"),
+        ),
     ):
         table = {}
         for row in model.objects.values(*keys, *COUNTERS):
