@@ -262,6 +262,9 @@ GONGZHI_GRADE_THRESHOLDS = [
 GONGZHI_SMS_CHANNEL = env_str("GONGZHI_SMS_CHANNEL", "console")
 GONGZHI_NOTIFY_MAX_ATTEMPTS = env_int("GONGZHI_NOTIFY_MAX_ATTEMPTS", 5)
 GONGZHI_NOTIFY_BACKOFF_SECONDS = env_int("GONGZHI_NOTIFY_BACKOFF_SECONDS", 30)
+# The intake benchmark's floor views (a no-op view and a raw-SQL bare write) under /bench/;
+# only `gongzhi bench intake` turns this on, for the server it starts.
+GONGZHI_BENCH_FLOORS = env_bool("GONGZHI_BENCH_FLOORS", False)
 
 # --- 共商共治: deliberation (gongzhi.deliberation) --------------------------------------------
 # Quorum: at least this fraction of the place's serving representatives signed in (a fraction

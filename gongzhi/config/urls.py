@@ -14,3 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+if settings.GONGZHI_BENCH_FLOORS:  # the intake benchmark's floors (gongzhi bench intake)
+    urlpatterns.append(path("bench/", include("gongzhi.workorders.bench.urls")))

@@ -1,0 +1,222 @@
+"""`gongzhi bench intake`: how many orders a second the intake takes, against two floors.
+
+One run: a PostgreSQL database (fresh by default), gunicorn started on loopback with the floors
+mounted, then for each target a short warm-up and a measured run of `clients` concurrent
+keep-alive clients for `seconds`:
+
+  noop       GET  /bench/floor/noop            a Django view that does nothing (floor 1)
+  bare_write POST /bench/floor/write           1 order + 2 events, raw SQL, one commit (floor 2)
+  open311    POST /open311/v2/requests.json    api_key, a unique Idempotency-Key per request
+  native     POST /api/v1/orders               Bearer key of an operator's client, JSON
+
+Each target prints one JSON line; a summary line follows with the intakes' throughput as a
+share of the bare write's and whether the goal is met (≥ 400 orders/s, p99 < 100 ms, no
+errors, ≥ 60 % of the bare write). Durability is checked, never traded: the run refuses a
+database whose commits are not synchronous and fsynced.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from gongzhi.workorders.bench import database, loadgen, server
+from gongzhi.workorders.bench.loadgen import KEY_SLOT, Result, Target
+
+TARGETS = ("noop", "bare_write", "open311", "native")
+GOAL_PER_SECOND = 400.0
+GOAL_P99_MS = 100.0
+GOAL_SHARE_OF_BARE = 0.60
+
+
+@dataclass
+class Options:
+    clients: int = 32
+    seconds: float = 10.0
+    warmup: float = 2.0
+    max_requests: int = 200_000
+    database_url: str = ""  # "" → a fresh database on the local server
+    fresh_name: str = database.DEFAULT_NAME
+    keep_database: bool = False
+    workers: int = server.DEFAULT_WORKERS
+    threads: int = server.DEFAULT_THREADS
+    engine: str = "auto"  # auto (wrk when installed), wrk, python
+    targets: tuple[str, ...] = TARGETS
+    tasks_backend: str = "database"
+    log_path: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def targets_for(fixture: dict[str, Any]) -> dict[str, Target]:
+    """The four requests, built from the seeded fixture."""
+    open311_body = urlencode(
+        {
+            "api_key": fixture["open311_key"],
+            "service_code": fixture["service_code"],
+            "lat": f"{fixture['lat']:.6f}",
+            "long": f"{fixture['lng']:.6f}",
+            "description": fixture["description"],
+            "first_name": fixture["requester_name"],
+            "phone": fixture["requester_phone"],
+        }
+    )
+    native_body = json.dumps(
+        {
+            "channel": "hotline",
+            "kind": "complaint",
+            "category": fixture["service_code"],
+            "description": fixture["description"],
+            "lng": fixture["lng"],
+            "lat": fixture["lat"],
+            "compound_id": fixture["compound_id"],
+            "requester_name": fixture["requester_name"],
+            "requester_phone": fixture["requester_phone"],
+        },
+        ensure_ascii=False,
+    )
+    return {
+        "noop": Target("noop", "GET", "/bench/floor/noop"),
+        "bare_write": Target(
+            "bare_write",
+            "POST",
+            "/bench/floor/write",
+            {"Content-Type": "application/json"},
+            "{}",
+        ),
+        "open311": Target(
+            "open311",
+            "POST",
+            "/open311/v2/requests.json",
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Idempotency-Key": KEY_SLOT,
+            },
+            open311_body,
+        ),
+        "native": Target(
+            "native",
+            "POST",
+            "/api/v1/orders",
+            {
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {fixture['native_key']}",
+                "Idempotency-Key": KEY_SLOT,
+            },
+            native_body,
+        ),
+    }
+
+
+def choose_engine(engine: str) -> str:
+    if engine == "auto":
+        return "wrk" if loadgen.wrk_available() else "python"
+    if engine == "wrk" and not loadgen.wrk_available():
+        raise RuntimeError(
+            "wrk is not installed (Debian: apt-get install wrk); use --engine python"
+        )
+    return engine
+
+
+def summary(results: dict[str, Result], options: Options, durability: database.Durability) -> dict:
+    bare = results.get("bare_write")
+    out: dict[str, Any] = {"summary": True}
+    for name in ("open311", "native"):
+        r = results.get(name)
+        if r is not None and bare is not None and bare.per_second > 0:
+            out[f"{name}_vs_bare"] = round(r.per_second / bare.per_second, 3)
+    intakes = [results[n] for n in ("open311", "native") if n in results]
+    if intakes and bare is not None:
+        out["goal_met"] = all(
+            r.per_second >= GOAL_PER_SECOND
+            and r.p99_ms < GOAL_P99_MS
+            and r.errors == 0
+            and r.per_second >= GOAL_SHARE_OF_BARE * bare.per_second
+            for r in intakes
+        )
+    out["goal"] = {
+        "orders_per_s": GOAL_PER_SECOND,
+        "p99_ms_below": GOAL_P99_MS,
+        "errors": 0,
+        "share_of_bare": GOAL_SHARE_OF_BARE,
+    }
+    out["server"] = {
+        "gunicorn_workers": options.workers,
+        "threads": options.threads,
+        "worker_class": "gthread",
+        "tasks_backend": options.tasks_backend,
+        "synchronous_commit": durability.synchronous_commit,
+        "fsync": durability.fsync,
+    }
+    out["clients"] = options.clients
+    out["seconds"] = options.seconds
+    if options.log_path is not None:
+        out["server_log"] = str(options.log_path)
+    return out
+
+
+def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
+    """The whole benchmark; every JSON line goes through `write`. Returns the results."""
+    engine = choose_engine(options.engine)
+    fresh = not options.database_url
+    url = options.database_url or database.default_url(options.fresh_name)
+    database.database_name(url)  # refuses anything but PostgreSQL
+    if fresh:
+        database.recreate(url)
+    try:
+        durability = database.durability(url)
+        if not durability.durable:
+            raise RuntimeError(
+                "the benchmark measures durable commits only: this database has "
+                f"synchronous_commit={durability.synchronous_commit}, fsync={durability.fsync}"
+            )
+        database.migrate(url)
+        fixture = database.seed(url)
+        targets = targets_for(fixture)
+        log_path = options.log_path or Path(
+            tempfile.mkstemp(prefix="gongzhi-bench-server-", suffix=".log")[1]
+        )
+        options.log_path = log_path
+        config = server.ServerConfig(
+            database_url=url,
+            workers=options.workers,
+            threads=options.threads,
+            tasks_backend=options.tasks_backend,
+            log_path=log_path,
+        )
+        results: dict[str, Result] = {}
+        with server.serve(config) as running:
+            for name in options.targets:
+                target = targets[name]
+                if options.warmup > 0:
+                    loadgen.run(
+                        target,
+                        engine=engine,
+                        host=running.host,
+                        port=running.port,
+                        clients=options.clients,
+                        seconds=options.warmup,
+                        max_requests=options.max_requests,
+                    )
+                time.sleep(0.5)  # let the server drain the warm-up's last requests
+                result = loadgen.run(
+                    target,
+                    engine=engine,
+                    host=running.host,
+                    port=running.port,
+                    clients=options.clients,
+                    seconds=options.seconds,
+                    max_requests=options.max_requests,
+                )
+                results[name] = result
+                write(json.dumps(result.as_dict(), ensure_ascii=False))
+        write(json.dumps(summary(results, options, durability), ensure_ascii=False))
+        return results
+    finally:
+        if fresh and not options.keep_database:
+            database.drop(url)
