@@ -214,16 +214,18 @@ def _halls(
                 hall.address = ""
             hall.set_place(place)
             rows.append(hall)
-        k = first_compound.get(c.pk)
-        building = buildings.get(k.pk) if k else None
-        if k is not None and building is not None and rng.random() < 0.5:
+        first = first_compound.get(c.pk)
+        building = buildings.get(first.pk) if first else None
+        if first is not None and building is not None and rng.random() < 0.5:
             hall = Hall(
-                name=f"{k.name}{building.number}楼下议事点",
+                name=f"{first.name}{building.number}楼下议事点",
                 kind=HallKind.MOBILE,
                 is_active=True,
-                address=f"{k.name}{building.number}楼前",
+                address=f"{first.name}{building.number}楼前",
             )
-            hall.set_place(Place(PlaceLevel.BUILDING, c.subdistrict_id, c.pk, k.pk, building.pk))
+            hall.set_place(
+                Place(PlaceLevel.BUILDING, c.subdistrict_id, c.pk, first.pk, building.pk)
+            )
             rows.append(hall)
     _saved, synced = upsert(
         Hall,

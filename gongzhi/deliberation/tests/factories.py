@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -83,7 +84,7 @@ class Deliberation:
     residents: list[Person]
     hall: Hall
     substitute: Person
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def person(self, name: str) -> Person:
         return self.world.person(name)
