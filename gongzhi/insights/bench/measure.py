@@ -1,0 +1,132 @@
+"""What the insights benchmark times, on whatever database Django is connected to:
+
+- the monthly ranking from the roll-ups (rankings.ranking), p95 over repeated runs, for
+  subdistricts (the headline figure), communities and units;
+- the same ranking the naive way, over raw rows (workorders/rates.monthly_rates: the
+  GROUP BY over the month's orders with their first contact and latest callback), and that
+  both give the same rows;
+- the dashboard's query set (selectors.dashboard_summary), district and one subdistrict, p95;
+- a month's hotspot scan: by default `hotspot_scan_proxy` below, which reads what a scan
+  needs from the roll-ups (per community × category × day of the month, and the 12 months
+  before per community × category) and applies a plain control limit; the real scan plugs in
+  with `--hotspot-scan module:function` (a function of the month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gongzhi.insights.models import DailyRollup, MonthlyRollup, OrderContribution
+from gongzhi.insights.rankings import previous_month, ranking
+from gongzhi.insights.selectors import (
+    Scope,
+    dashboard_summary,
+    place_category_baseline,
+    place_category_days,
+    rollups_as_of,
+)
+from gongzhi.workorders import rates
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - started) * 1000.0, value
+
+
+def repeat_ms(fn: Callable[[], Any], repeats: int) -> list[float]:
+    fn()  # warm: plans, caches
+    return [timed(fn)[0] for _ in range(repeats)]
+
+
+def hotspot_scan_proxy(month: dt.date) -> int:
+    """Places × categories whose month is above mean + 3 σ of their previous 12 months (a
+    stand-in for the real scan: same reads, simpler statistics). Returns how many."""
+    days = place_category_days(month)
+    baseline_months = []
+    m = month.replace(day=1)
+    for _ in range(12):
+        m = previous_month(m)
+        baseline_months.append(m)
+    baseline = place_category_baseline(baseline_months)
+    raised = 0
+    for key, by_day in days.items():
+        total = sum(by_day.values())
+        history = baseline.get(key, {})
+        values = [history.get(b, 0) for b in baseline_months]
+        mean = sum(values) / len(values)
+        sd = statistics.pstdev(values)
+        if total > mean + 3 * max(sd, 1.0):
+            raised += 1
+    return raised
+
+
+def load_hook(dotted: str) -> Callable[[dt.date], Any]:
+    module, _sep, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def _same(month: dt.date, level: str, as_of: dt.datetime) -> bool:
+    naive = {
+        r.key: (r.orders, r.composite)
+        for r in rates.monthly_rates(year=month.year, month=month.month, level=level, as_of=as_of)
+    }
+    fast = {r.key: (r.counts["counted"], r.rates.composite) for r in ranking(level, month)}
+    return naive == fast
+
+
+def sizes() -> dict[str, int]:
+    """Rows in the roll-up tables."""
+    return {
+        "contributions": OrderContribution.objects.count(),
+        "daily_rows": DailyRollup.objects.count(),
+        "monthly_rows": MonthlyRollup.objects.count(),
+    }
+
+
+def measure(
+    *, month: dt.date, repeats: int, hotspot_scan: Callable[[dt.date], Any]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"month": f"{month:%Y-%m}"}
+    as_of = rollups_as_of()
+    assert as_of is not None, "build the roll-ups first"
+    for level in ("subdistrict", "community", "unit"):
+        samples = repeat_ms(lambda level=level: ranking(level, month), repeats)
+        key = "ranking" if level == "subdistrict" else f"ranking_{level}"
+        out[f"{key}_p95_ms"] = round(p95(samples), 2)
+        out[f"{key}_median_ms"] = round(statistics.median(samples), 2)
+    out["ranking_rows"] = len(ranking("subdistrict", month))
+
+    naive_fn = lambda: rates.monthly_rates(  # noqa: E731
+        year=month.year, month=month.month, level="subdistrict", as_of=as_of
+    )
+    first_ms, _rows = timed(naive_fn)
+    naive_runs = [timed(naive_fn)[0] for _ in range(2 if first_ms < 20_000 else 1)]
+    out["naive_ranking_ms"] = round(statistics.median(naive_runs), 1)
+    out["naive_ranking_cold_ms"] = round(first_ms, 1)
+    out["speedup"] = round(out["naive_ranking_ms"] / out["ranking_p95_ms"], 1)
+    out["ranking_matches_naive"] = _same(month, "subdistrict", as_of)
+
+    district = repeat_ms(lambda: dashboard_summary(Scope.district(), month), repeats)
+    out["dashboard_p95_ms"] = round(p95(district), 2)
+    top = dashboard_summary(Scope.district(), month).areas
+    if top:
+        scope = Scope(top[0].key)
+        sub = repeat_ms(lambda: dashboard_summary(scope, month), repeats)
+        out["dashboard_subdistrict_p95_ms"] = round(p95(sub), 2)
+    started = time.perf_counter()
+    found = hotspot_scan(month)
+    out["hotspot_scan_s"] = round(time.perf_counter() - started, 3)
+    out["hotspot_found"] = found if isinstance(found, int) else None
+    return out
