@@ -4,6 +4,7 @@ changes (adding proposals, linking work orders, withdrawing)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -144,7 +145,8 @@ def proposal_accept(
         if rules.case_grant(by, Action.OPEN, proposal.place) is None:
             raise NotPermitted(action="accept")
         case = Case(
-            number=f"new-{proposal.pk}-{now.timestamp():.6f}",
+            # A unique placeholder until the id is known (the number is made from it).
+            number=f"~{uuid.uuid4().hex[:18]}",
             title=(title or proposal.title).strip()[:120],
             summary=proposal.body,
             opened_at=now,
