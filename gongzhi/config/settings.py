@@ -312,3 +312,32 @@ GONGZHI_INSIGHTS_BOTTOM_SIZE = {
     "community": env_int("GONGZHI_INSIGHTS_BOTTOM_COMMUNITIES", 20),
     "unit": env_int("GONGZHI_INSIGHTS_BOTTOM_UNITS", 10),
 }
+# Hotspots (未诉先办; insights/hotspots/stats.py says how): a place is compared with the rest
+# of the district over the BASELINE_MONTHS before the window (a category needs MIN_BASELINE_MONTHS
+# of them with orders); its same-month share of past years is weighted against its all-months
+# share as if the latter were SEASON_PRIOR_YEARS years; ALPHA is the chance that a whole scan
+# raises any false alarm (Bonferroni over the cells tested); a hotspot needs MIN_COUNT orders.
+GONGZHI_HOTSPOT_BASELINE_MONTHS = env_int("GONGZHI_HOTSPOT_BASELINE_MONTHS", 36)
+GONGZHI_HOTSPOT_MIN_BASELINE_MONTHS = env_int("GONGZHI_HOTSPOT_MIN_BASELINE_MONTHS", 6)
+GONGZHI_HOTSPOT_SEASON_PRIOR_YEARS = env_float("GONGZHI_HOTSPOT_SEASON_PRIOR_YEARS", 1.0)
+GONGZHI_HOTSPOT_ALPHA = env_float("GONGZHI_HOTSPOT_ALPHA", 0.01)
+GONGZHI_HOTSPOT_MIN_COUNT = env_int("GONGZHI_HOTSPOT_MIN_COUNT", 3)
+# Clusters of near-duplicate texts (insights/clusters.py): orders of one place × category ×
+# window whose character n-gram TF-IDF cosine is at least SIMILARITY are linked; a cluster has
+# at least MIN_SIZE orders.
+GONGZHI_CLUSTER_SIMILARITY = env_float("GONGZHI_CLUSTER_SIMILARITY", 0.5)
+GONGZHI_CLUSTER_MIN_SIZE = env_int("GONGZHI_CLUSTER_MIN_SIZE", 3)
+# Monthly topic candidates (每月一题; insights/topics.py): weights of the score's parts; a
+# requester filing the same category again within REPEAT_DAYS counts as repetition; rates are
+# shrunk toward the district's as if each category had RATE_PRIOR more callbacks.
+GONGZHI_TOPIC_WEIGHTS = {
+    "frequency": env_float("GONGZHI_TOPIC_WEIGHT_FREQUENCY", 0.3),
+    "repetition": env_float("GONGZHI_TOPIC_WEIGHT_REPETITION", 0.2),
+    "unresolved": env_float("GONGZHI_TOPIC_WEIGHT_UNRESOLVED", 0.3),
+    "spread": env_float("GONGZHI_TOPIC_WEIGHT_SPREAD", 0.2),
+}
+GONGZHI_TOPIC_REPEAT_DAYS = env_int("GONGZHI_TOPIC_REPEAT_DAYS", 90)
+GONGZHI_TOPIC_RATE_PRIOR = env_int("GONGZHI_TOPIC_RATE_PRIOR", 20)
+# Playbook (场景治理手册; insights/playbook.py): how many recent resolved orders of the category
+# (and of its sibling categories) are compared with an open order's text.
+GONGZHI_PLAYBOOK_POOL = env_int("GONGZHI_PLAYBOOK_POOL", 400)
