@@ -31,7 +31,9 @@ class SubdistrictFactory(factory.django.DjangoModelFactory[Subdistrict]):
         model = Subdistrict
 
     district = factory.SubFactory(DistrictFactory)
-    code = factory.Sequence(lambda n: f"110105{n + 1:03d}000")
+    # 500–999: clear of the test world's 001/002 and of Chaoyang's real 001–043, and never
+    # longer than 12 digits however long the session's sequence runs.
+    code = factory.Sequence(lambda n: f"110105{500 + n % 500:03d}000")
     name = factory.Sequence(lambda n: f"测试{n + 1}街道")
     kind = Subdistrict.Kind.STREET
 
@@ -41,7 +43,7 @@ class CommunityFactory(factory.django.DjangoModelFactory[Community]):
         model = Community
 
     subdistrict = factory.SubFactory(SubdistrictFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.subdistrict.code[:9]}{n + 1:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.subdistrict.code[:9]}{n % 999 + 1:03d}")
     name = factory.Sequence(lambda n: f"测试{n + 1}社区")
     official_name = factory.LazyAttribute(lambda o: f"{o.name}居委会")
     kind = Community.Kind.RESIDENTS
@@ -79,5 +81,5 @@ class GridFactory(factory.django.DjangoModelFactory[Grid]):
         model = Grid
 
     community = factory.SubFactory(CommunityFactory)
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n + 1:03d}")
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n % 999 + 1:03d}")
     name = factory.Sequence(lambda n: f"第{n + 1}网格")
