@@ -84,6 +84,11 @@ TEMPLATES: dict[str, Template] = {
         _("待回访：{number}"),
         _("工单{number}已办结，请安排回访。"),
     ),
+    "requester_rated": Template(
+        "WO_REQUESTER_RATED",
+        _("诉求人已评价：{number}"),
+        _("诉求人对工单{number}的办理评价：{resolved}，{satisfaction}。{note}"),
+    ),
     "reopened": Template(
         "WO_REOPENED",
         _("重办工单：{number}"),

@@ -173,8 +173,17 @@ class WhistleCallAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Callback)
 class CallbackAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("order", "at", "by", "round", "reached", "resolved", "satisfaction")
-    list_filter = ("reached", "resolved", "satisfaction")
+    list_display = (
+        "order",
+        "at",
+        "channel",
+        "by",
+        "round",
+        "reached",
+        "resolved",
+        "satisfaction",
+    )
+    list_filter = ("channel", "reached", "resolved", "satisfaction")
     list_select_related = ("order", "by")
 
 

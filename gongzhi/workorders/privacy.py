@@ -31,6 +31,22 @@ def mask_phone(phone: str) -> str:
     return "*" * len(digits)
 
 
+def phone_key(phone: str) -> str:
+    """A phone number as compared for proof: digits only, without China's country code.
+    "139 1234-1234", "+86 13912341234" and "008613912341234" are the same number."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            return digits[len(prefix) :]
+    return digits
+
+
+def same_phone(given: str, on_record: str) -> bool:
+    """Does `given` prove to be the phone on record? Both normalised; an empty one never."""
+    key = phone_key(given)
+    return bool(key) and key == phone_key(on_record)
+
+
 @dataclass(frozen=True)
 class MaskedRequester:
     name: str

@@ -19,6 +19,8 @@ module answers the person question. The grid:
 | whistle report-in / action    | staff of the summoned department                                |
 | assist_done                   | staff of a unit assisting the order now (协办)                   |
 | callback                      | callback agent                                                  |
+| requester_rate                | nobody by role: the requester, proven by the phone on the order |
+|                               | (the service checks it; grant_for answers None for everyone)    |
 | close, reopen                 | callback agent, dispatcher                                      |
 | mark_unreasonable             | dispatcher, administrator                                       |
 | reveal requester              | operator, dispatcher, callback agent, administrator; staff of   |

@@ -29,6 +29,7 @@ from gongzhi.workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from gongzhi.workorders.privacy import same_phone
 from gongzhi.workorders.rules import STAFF_ROLES, memberships_of
 
 ALL_ORDERS_ROLES = frozenset(
@@ -108,11 +109,14 @@ def order_get_for(person: Person | None, number: str) -> WorkOrder:
 
 def order_lookup_public(number: str, phone: str) -> WorkOrder | None:
     """An order followed by its number and the requester's phone (for people not signed in).
-    Both must match; None otherwise."""
-    number, phone = (number or "").strip(), (phone or "").strip()
+    Both must match (the phone compared normalised: privacy.same_phone); None otherwise."""
+    number = (number or "").strip()
     if not number or not phone:
         return None
-    return _base().filter(number=number, requester_phone=phone).first()
+    order = _base().filter(number=number).first()
+    if order is None or not same_phone(phone, order.requester_phone):
+        return None
+    return order
 
 
 def order_detail(order: WorkOrder) -> WorkOrder:

@@ -37,6 +37,8 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     CALLBACK = "callback"
     CALLBACK_UNREACHED = "callback_unreached"
+    # The requester's own rating online: the callback of its round (see services.closing).
+    REQUESTER_RATE = "requester_rate"
     CLOSE = "close"
     REOPEN = "reopen"
     MERGE = "merge"
@@ -77,6 +79,7 @@ TABLE: dict[Action, Transition] = {
     Action.RESOLVE: Transition(frozenset({S.CONTACTED}), S.RESOLVED),
     Action.CALLBACK: Transition(frozenset({S.RESOLVED}), S.CALLED_BACK),
     Action.CALLBACK_UNREACHED: Transition(frozenset({S.RESOLVED}), None),
+    Action.REQUESTER_RATE: Transition(frozenset({S.RESOLVED}), S.CALLED_BACK),
     Action.CLOSE: Transition(frozenset({S.RESOLVED, S.CALLED_BACK}), S.CLOSED),
     Action.REOPEN: Transition(frozenset({S.CALLED_BACK, S.CLOSED}), S.ACCEPTED),
     Action.MERGE: Transition(frozenset({S.RECEIVED, S.DISPATCHED, S.RETURNED}), S.MERGED),

@@ -222,6 +222,7 @@ class CallbackOut:
     resolved: bool | None
     satisfaction: str
     note: str
+    channel: str  # "agent" (a callback agent's call) or "requester" (the requester's rating)
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,7 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
             for e in order.extensions.all()
         ],
         callbacks=[
-            CallbackOut(c.at, c.reached, c.resolved, c.satisfaction, c.note)
+            CallbackOut(c.at, c.reached, c.resolved, c.satisfaction, c.note, c.channel)
             for c in order.callbacks.all()
         ],
         timeline=[

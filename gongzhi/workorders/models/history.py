@@ -156,13 +156,32 @@ class WhistleCall(models.Model):
 
 class Callback(models.Model):
     """A callback to the requester (回访). Valid callbacks (reached, order counted) feed the
-    resolution and satisfaction rates; `round` is the order's reopen_count at the time."""
+    resolution and satisfaction rates; `round` is the order's reopen_count at the time.
+
+    Two channels: a callback agent's call (`by` is the agent), or the requester's own rating
+    online (`by` is None; proven by the phone on the order). The requester's rating IS the
+    callback of its round: it counts as a valid callback like an agent's, and at most one is
+    given per round (a constraint backs the service's status check)."""
+
+    class Channel(models.TextChoices):
+        AGENT = "agent", _("回访员回访")
+        REQUESTER = "requester", _("诉求人网上评价")
 
     order = models.ForeignKey(
         WorkOrder, on_delete=models.CASCADE, related_name="callbacks", verbose_name=_("工单")
     )
     at = models.DateTimeField(_("回访时间"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        _("回访方式"), max_length=12, choices=Channel.choices, default=Channel.AGENT
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("回访员"),
+    )
     round = models.PositiveSmallIntegerField(_("轮次"), default=0)
     reached = models.BooleanField(_("已接通"), default=True)
     resolved = models.BooleanField(_("已解决"), null=True)
@@ -176,6 +195,18 @@ class Callback(models.Model):
         verbose_name_plural = _("回访")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["at"], name="callback_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel="agent", by__isnull=False)
+                | models.Q(channel="requester", by__isnull=True),
+                name="callback_agent_has_person",
+            ),
+            models.UniqueConstraint(
+                fields=["order", "round"],
+                condition=models.Q(channel="requester"),
+                name="one_requester_rating_per_round",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} @ {self.at:%Y-%m-%d}"

@@ -11,6 +11,7 @@ from gongzhi.workorders.services.closing import (
     workorder_callback,
     workorder_close,
     workorder_reopen,
+    workorder_requester_rate,
 )
 from gongzhi.workorders.services.deadlines import ScanResult, deadlines_scan
 from gongzhi.workorders.services.desk import (
@@ -62,6 +63,7 @@ __all__ = [
     "workorder_receive",
     "workorder_redispatch",
     "workorder_reopen",
+    "workorder_requester_rate",
     "workorder_resolve",
     "workorder_return",
     "workorder_whistle",

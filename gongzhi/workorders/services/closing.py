@@ -1,4 +1,5 @@
-"""After resolution: the callback (回访), closing, and reopening (重办)."""
+"""After resolution: the callback (回访) by an agent or by the requester's own rating online,
+closing, and reopening (重办)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import Person
 from gongzhi.notifications.services import notify
 from gongzhi.workorders import sla
-from gongzhi.workorders.errors import InvalidInput
+from gongzhi.workorders.errors import InvalidInput, NotFound
 from gongzhi.workorders.models import (
     Assignment,
     Callback,
@@ -19,8 +20,9 @@ from gongzhi.workorders.models import (
     UnitRole,
     WorkOrder,
 )
+from gongzhi.workorders.privacy import same_phone
 from gongzhi.workorders.rules import Grant
-from gongzhi.workorders.services.guard import begin, now_or, record
+from gongzhi.workorders.services.guard import begin, lock, now_or, record
 from gongzhi.workorders.transitions import Action, check
 
 
@@ -134,7 +136,7 @@ def workorder_close(
 
 
 def _reopen(
-    order: WorkOrder, *, by: Person, grant: Grant, reason: str, at: dt.datetime, auto: bool
+    order: WorkOrder, *, by: Person | None, grant: Grant, reason: str, at: dt.datetime, auto: bool
 ) -> WorkOrder:
     target = check(order, Action.REOPEN)
     from_status = order.status
@@ -200,3 +202,92 @@ def workorder_reopen(
     if order.lead_unit_id is None:
         raise InvalidInput(_("工单没有主办单位"), field="order")
     return _reopen(order, by=by, grant=grant, reason=reason, at=now_or(at), auto=False)
+
+
+# The grant of a requester's rating: no role and no unit; the proof is the phone on the order.
+REQUESTER = Grant("requester", None)
+
+
+@transaction.atomic
+def workorder_requester_rate(
+    *,
+    order: WorkOrder,
+    phone: str,
+    resolved: bool,
+    satisfaction: str,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> WorkOrder:
+    """The requester rates their resolved order online (issue 3: "follows it by number and
+    phone, then rates it"). Locks the order row.
+
+    The rating IS the callback of this round: a Callback row with channel "requester" and no
+    person, counted as a valid callback in the three rates exactly like an agent's, and the
+    order becomes called_back, so the callback desk no longer lists it. Not resolved: the
+    order is reopened at once (重办), as after an agent's callback.
+
+    - Proof: `phone` must be the requester's phone on the order (compared normalised). A
+      wrong phone raises NotFound, the same error as an unknown number, so that nothing is
+      revealed about the order; it is checked before the status for the same reason.
+    - Once per resolved round: only from `resolved` (TransitionNotAllowed otherwise: already
+      rated, already called back by an agent, closed, or not resolved yet). An agent's call
+      that did not reach the requester leaves the order resolved, so the requester may still
+      rate; after a reopen and a new resolution, a new round may be rated. A unique
+      constraint (one requester rating per order and round) backs the row lock.
+    - The lead unit is told (notifications are stored with the transaction and sent after
+      it commits).
+    """
+    now = now_or(at)
+    locked = lock(order)
+    if not same_phone(phone, locked.requester_phone):
+        raise NotFound(number=locked.number)
+    target = check(locked, Action.REQUESTER_RATE)
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(_("请选择满意度"), field="satisfaction")
+    note = (note or "").strip()
+    from_status = locked.status
+    callback = Callback.objects.create(
+        order=locked,
+        at=now,
+        channel=Callback.Channel.REQUESTER,
+        by=None,
+        round=locked.reopen_count,
+        reached=True,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        note=note,
+    )
+    locked.status = target
+    locked.called_back_at = now
+    locked.satisfaction = satisfaction
+    locked.save(update_fields=["status", "called_back_at", "satisfaction", "updated_at"])
+    record(
+        locked,
+        EventKind.CALLBACK,
+        at=now,
+        from_status=from_status,
+        to_status=target,
+        note=note,
+        data={
+            "callback": callback.pk,
+            "channel": Callback.Channel.REQUESTER.value,
+            "resolved": resolved,
+            "satisfaction": satisfaction,
+            "round": callback.round,
+        },
+    )
+    notify(
+        recipients=[locked.lead_unit],
+        event="requester_rated",
+        order=locked,
+        params={
+            "resolved": _("已解决") if resolved else _("未解决"),
+            "satisfaction": Satisfaction(satisfaction).label,
+            "note": note,
+        },
+    )
+    if not resolved:
+        return _reopen(
+            locked, by=None, grant=REQUESTER, reason=_("诉求人评价未解决"), at=now, auto=True
+        )
+    return locked

@@ -234,6 +234,22 @@ def test_the_timeline_shows_every_event(world: World, client: Client) -> None:
     assert "已电话联系" in page  # the contact note
 
 
+def test_the_timeline_shows_the_requesters_own_rating_as_the_callback(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RESOLVED)
+    services.workorder_requester_rate(
+        order=order, phone="13912341234", resolved=True, satisfaction="basically", note="还行"
+    )
+
+    page = page_of(client_for(world, client, "property_staff_x"), order)
+
+    timeline = page[page.index('id="timeline"') :]
+    assert "回访（诉求人网上评价）" in timeline
+    assert "诉求人" in timeline and "还行" in timeline
+    assert "诉求人网上评价" in page[: page.index('id="timeline"')]  # the callback record
+
+
 def test_the_page_costs_a_bounded_number_of_queries(
     world: World, client: Client, django_assert_max_num_queries: Any
 ) -> None:

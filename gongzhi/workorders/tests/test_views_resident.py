@@ -128,7 +128,7 @@ def test_tracking_with_the_number_and_phone_shows_the_progress(
 
     page = response.content.decode()
     assert "已联系电梯维保单位修复" in page  # the feedback to the requester
-    assert "等待回访" in page
+    assert "请评价办理结果" in page
 
 
 def test_a_wrong_phone_and_an_unknown_number_get_the_same_answer(
@@ -165,6 +165,92 @@ def test_the_progress_page_needs_the_proof_first(world: World, client: Client) -
     response = client.get(f"/orders/track/{order.number}/")
 
     assert response["Location"] == "/orders/track/"
+
+
+def _tracking(client: Client, order: WorkOrder, phone: str = "13912341234") -> None:
+    client.post("/orders/track/", {"number": order.number, "phone": phone})
+
+
+def test_the_requester_rates_a_resolved_order_on_the_progress_page(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RESOLVED)
+    _tracking(client, order)
+
+    response = client.post(
+        f"/orders/track/{order.number}/rate/",
+        {"resolved": "yes", "satisfaction": "satisfied", "note": "很及时"},
+        headers={"HX-Request": "true"},
+    )
+
+    order.refresh_from_db()
+    assert response.status_code == 200
+    assert "您的评价已记录" in response.content.decode()
+    assert order.status == Status.CALLED_BACK
+    assert order.callbacks.get().channel == "requester"
+
+
+def test_the_rating_form_is_gone_once_rated(world: World, client: Client) -> None:
+    order = order_in(world, Status.RESOLVED)
+    _tracking(client, order)
+    client.post(
+        f"/orders/track/{order.number}/rate/", {"resolved": "yes", "satisfaction": "satisfied"}
+    )
+
+    page = client.get(f"/orders/track/{order.number}/").content.decode()
+
+    assert "请评价办理结果" not in page
+    assert "您已评价办理结果" in page  # on the resident's timeline
+
+
+def test_rating_not_resolved_tells_the_requester_it_is_handled_again(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RESOLVED)
+    _tracking(client, order)
+
+    response = client.post(
+        f"/orders/track/{order.number}/rate/", {"resolved": "no", "satisfaction": "unsatisfied"}
+    )
+
+    order.refresh_from_db()
+    assert "重新办理" in response.content.decode()
+    assert (order.status, order.reopen_count) == (Status.ACCEPTED, 1)
+
+
+def test_a_second_rating_from_another_tab_gets_the_domains_message(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RESOLVED)
+    _tracking(client, order)
+    url = f"/orders/track/{order.number}/rate/"
+    client.post(url, {"resolved": "yes", "satisfaction": "satisfied"})
+
+    response = client.post(url, {"resolved": "no", "satisfaction": "unsatisfied"})
+
+    order.refresh_from_db()
+    assert "当前状态下不能进行此操作" in response.content.decode()
+    assert (order.status, order.callbacks.count()) == (Status.CALLED_BACK, 1)
+
+
+def test_rating_needs_the_proof_of_tracking_first(world: World, client: Client) -> None:
+    order = order_in(world, Status.RESOLVED)
+
+    response = client.post(
+        f"/orders/track/{order.number}/rate/", {"resolved": "yes", "satisfaction": "satisfied"}
+    )
+
+    order.refresh_from_db()
+    assert response.status_code == 404
+    assert order.status == Status.RESOLVED
+
+
+def test_tracking_accepts_the_phone_written_another_way(world: World, client: Client) -> None:
+    order = order_in(world, Status.RESOLVED)
+
+    response = client.post("/orders/track/", {"number": order.number, "phone": "139 1234 1234"})
+
+    assert response["Location"] == f"/orders/track/{order.number}/"
 
 
 def test_the_residents_timeline_leaves_out_the_offices_working_notes(

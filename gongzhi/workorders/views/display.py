@@ -125,8 +125,41 @@ def resident_timeline(order: WorkOrder, events: Iterable[WorkOrderEvent]) -> lis
         label = RESIDENT_EVENTS.get(event.kind)
         if label is None:
             continue
+        if by_requester(event):
+            label = _l("您已评价办理结果")
         note = ""
         if event.kind == EventKind.DECLINED:
             note = str(order.get_decline_reason_display())
         shown.append(PublicEvent(str(label), event.at, note))
+    return shown
+
+
+# --- The staff timeline ---------------------------------------------------------------------
+
+
+def by_requester(event: WorkOrderEvent) -> bool:
+    """Is this the requester's own rating online (the callback of its round)?"""
+    return event.kind == EventKind.CALLBACK and event.data.get("channel") == "requester"
+
+
+@dataclass(frozen=True)
+class StaffEvent:
+    event: WorkOrderEvent
+    label: str  # what happened
+    who: str  # the unit and person, "诉求人" for the requester's rating, "系统" otherwise
+    status: str  # the status it moved the order to, "" when unchanged
+
+
+def staff_timeline(events: Iterable[WorkOrderEvent]) -> list[StaffEvent]:
+    shown = []
+    for e in events:
+        label, who = str(e.get_kind_display()), _("系统")
+        if by_requester(e):
+            label = _("回访（诉求人网上评价）")
+            who = _("诉求人")
+        elif e.actor is not None:
+            unit = e.actor_unit.name if e.actor_unit is not None else ""
+            who = f"{unit} {e.actor}".strip()
+        moved = e.to_status and e.to_status != e.from_status
+        shown.append(StaffEvent(e, label, who, str(Status(e.to_status).label) if moved else ""))
     return shown

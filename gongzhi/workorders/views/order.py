@@ -27,7 +27,7 @@ from gongzhi.workorders.privacy import requester_masked
 from gongzhi.workorders.selectors import order_detail, order_get_for
 from gongzhi.workorders.transitions import Action
 from gongzhi.workorders.views.actions import SPECS
-from gongzhi.workorders.views.display import deadline_of
+from gongzhi.workorders.views.display import deadline_of, staff_timeline
 from gongzhi.workorders.views.edge import error_text, person_of
 
 TEMPLATE = "workorders/order.html"
@@ -121,15 +121,7 @@ def order_context(request: HttpRequest, order: WorkOrder, **extra: Any) -> dict[
         "photos": list(order.photos.all()),
         "whistle_calls": _whistle_entries(order, person),
         "actions": _action_entries(order, person, extra.pop("bound", None)),
-        "events": [
-            {
-                "event": e,
-                "status": Status(e.to_status).label
-                if e.to_status and e.to_status != e.from_status
-                else "",
-            }
-            for e in order.events.all()
-        ],
+        "events": staff_timeline(order.events.all()),
         **extra,
     }
 

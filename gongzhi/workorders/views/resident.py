@@ -169,16 +169,19 @@ def track_order(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _rate_service() -> Any:
-    """The domain's service for the requester's own evaluation, when it exists.
-
-    Contract asked of the domain: `workorder_requester_rate(*, order, phone, resolved,
-    satisfaction, note="")`, allowed once per resolved round, the phone being the proof. The
-    callback service cannot serve here: it records a callback agent's call (Callback.by is a
-    person). Until the domain offers it, the page says the callback desk will call instead.
-    """
+    """The domain's service for the requester's own evaluation: `workorder_requester_rate(*,
+    order, phone, resolved, satisfaction, note="")`, allowed once per resolved round, the phone
+    being the proof. The rating is the callback of its round (services.closing). Looked up by
+    name so that a deployment without it says the callback desk will call instead."""
     from gongzhi.workorders import services
 
     return getattr(services, "workorder_requester_rate", None)
+
+
+def _rated_text(resolved: bool) -> str:
+    if resolved:
+        return _("您的评价已记录，本次办理到此结束。")
+    return _("您反映问题尚未解决，工单已退回承办单位重新办理，请留意联系。")
 
 
 @require_POST
@@ -204,7 +207,7 @@ def track_rate(request: HttpRequest, number: str) -> HttpResponse:
         else:
             order = order_lookup_public(number, order.requester_phone) or order
             context = _progress_context(order)
-            context["rated"] = _("感谢您的评价！")
+            context["rated"] = _rated_text(form.cleaned_data["resolved"])
     template = "workorders/resident/progress.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#rate"
