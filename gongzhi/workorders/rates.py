@@ -14,7 +14,9 @@ Counting rules (what a district reproduces its figures with):
    has passed at the time of computation (`as_of`). Orders not yet due are left out, so a month
    in progress is not dragged down by orders still inside their limit.
 3. **Valid callback** (有效回访): the latest callback that reached the requester, for an order
-   that counts. Orders without one are not in the next two rates.
+   that counts: a callback agent's call or the requester's own rating online (Callback.channel
+   "requester", which is the callback of its round). Orders without one are not in the next
+   two rates.
 4. **Resolution rate** (解决率) = orders whose valid callback says resolved ÷ orders with a
    valid callback.
 5. **Satisfaction rate** (满意率) = (满意 × 1 + 基本满意 × w + 不满意 × 0) ÷ orders with a valid
