@@ -126,7 +126,8 @@ _POSITION: dict[str, int] = {
 
 def case_steps(case: Case) -> list[StepState]:
     """The five steps 集 议 办 督 评 with done / current / todo for the case page. A withdrawn
-    case shows its steps up to 议 as done. Entered-at times come from the events (one query)."""
+    case shows the steps it went through as done. Entered-at times come from the events (one
+    query)."""
     entered: dict[str, dt.datetime] = {}
     for to_step, at in case.events.exclude(to_step="").values_list("to_step", "at"):
         entered.setdefault(to_step, at)  # the first time; a reopened case keeps its first
@@ -134,7 +135,9 @@ def case_steps(case: Case) -> list[StepState]:
     result = []
     for i, step in enumerate(FIVE_STEPS):
         if case.step == Step.WITHDRAWN:
-            state = "done" if i <= 1 else "todo"
+            # The steps it went through (notice counts as 议) are done; it never reached the rest.
+            reached = step in entered or (step == Step.DELIBERATE and Step.NOTICE in entered)
+            state = "done" if reached else "todo"
         elif i < position:
             state = "done"
         elif i == position:
