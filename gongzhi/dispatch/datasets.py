@@ -84,8 +84,10 @@ def iter_labelled(path: str | Path) -> Iterator[LabelledRow]:
         delimiter = "\t" if "\t" in first else ","
         handle.seek(0)
         # Tabs never appear quoted in our TSVs; quotes inside TSV text are literal.
-        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-        reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=True)
+        if delimiter == "\t":
+            reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
+        else:
+            reader = csv.reader(handle, delimiter=",", quoting=csv.QUOTE_MINIMAL, strict=True)
         try:
             header = next(reader)
             category_col, text_cols = _columns(path, header)
