@@ -28,7 +28,8 @@ count under "nothing unusual" is taken as negative binomial with mean μ and var
     V = μ + φ·μ² + r_now² · Var(ρ̂)
 
 φ: the category's over-dispersion, estimated from the baseline months of all places by the
-method of moments (Σ[(n − E)² − E] ÷ Σ E² with E = ρ_all·r_t, floored at 0). Var(ρ̂): the
+method of moments (per place Σ[(n − E)² − E] ÷ Σ E² with E = ρ_all·r_t, floored at 0; the
+category's φ is the weighted median over its places). Var(ρ̂): the
 uncertainty of the share itself, Var(ρ)/ρ² ≈ 1/(S + ½) for each part, so a place with little
 history gets a wide limit rather than a false alarm. The p-value is P(X ≥ n); the limit is
 the smallest count whose p-value is at most α_cell = α ÷ m, α = GONGZHI_HOTSPOT_ALPHA (the
@@ -82,12 +83,25 @@ def dispersion_terms(b: Baseline) -> tuple[Array, Array]:
 
 
 def dispersion(excess: Array, e2: Array, groups: NDArray[np.int64], size: int) -> Array:
-    """φ per group (category index 0…size−1) from the per-cell terms of dispersion_terms()
-    of the cells given; 0 for a group without any."""
-    num = np.bincount(groups, weights=excess, minlength=size)
-    den = np.bincount(groups, weights=e2, minlength=size)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, np.maximum(num, 0.0) / np.where(den > 0, den, 1.0), 0.0)
+    """φ per group (category index 0…size−1) from the per-cell terms of dispersion_terms():
+    the median of the cells' own estimates max(0, excess ÷ ΣE²), weighted by ΣE² (the more a
+    cell expects, the more it tells). A median, not the pooled ratio, so that the few places
+    whose months were themselves hotspots do not widen every place's limits. 0 for a group
+    without cells."""
+    out = np.zeros(size)
+    keep = e2 > 0
+    excess, e2, groups = excess[keep], e2[keep], groups[keep]
+    if not len(groups):
+        return out
+    own = np.maximum(excess, 0.0) / e2
+    order = np.lexsort((own, groups))
+    groups, own, weight = groups[order], own[order], e2[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    ends = np.r_[starts[1:], len(groups)]
+    for a, b in zip(starts, ends, strict=True):
+        cumulative = np.cumsum(weight[a:b])
+        out[groups[a]] = own[a:b][np.searchsorted(cumulative, cumulative[-1] / 2.0)]
+    return out
 
 
 @dataclass

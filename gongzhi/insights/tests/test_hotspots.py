@@ -59,7 +59,7 @@ def test_a_compound_whose_every_november_is_high_is_not_flagged(world: World) ->
     seasons = Seasons(world)
     own = seasons.compounds[5]
     for year in (2023, 2024, 2025):
-        seasons.factor[(own.pk, dt.date(year, 11, 1))] = 2.5
+        seasons.factor[(own.pk, dt.date(year, 11, 1))] = 6.0
     seasons.build()
     hotspots_scan(day=NOVEMBER, now=SCANNED)
     assert not any(place == own.pk for _level, place, _code in _flagged(NOVEMBER))
