@@ -539,7 +539,7 @@ class _Driver:
             )
         Proposal.objects.filter(pk=proposal.pk).update(source=SOURCE)
         supporters = [p for p in self.people() if rules.is_resident_of(p, proposal.place)]
-        for person in supporters[1 : rng.randint(2, 5)]:
+        for person in supporters[1 : rng.randint(1, 3)]:
             services.proposal_support(proposal=proposal, by=person, at=t + dt.timedelta(hours=2))
         t += dt.timedelta(days=1)
         case = services.proposal_accept(proposal=proposal, by=c.secretary, at=t)
@@ -632,7 +632,7 @@ class _Driver:
             self._rate(project, t, count=2, good=True)
             return case
         if reopened:
-            self._rate(project, t, count=5, good=False)
+            self._rate(project, t, count=4, good=False)
             services.evaluation_close(project=project, by=c.secretary, at=t + dt.timedelta(days=14))
             t += dt.timedelta(days=15)
             services.project_set_deadline(
@@ -645,7 +645,7 @@ class _Driver:
             services.project_launch(project=project, by=c.secretary, at=t + dt.timedelta(days=1))
             t = self._work(project, t + dt.timedelta(days=2), finish=True, late=False, spend=False)
             project = services.project_complete(project=project, by=c.secretary, at=t)
-        self._rate(project, t, count=6, good=True)
+        self._rate(project, t, count=4, good=True)
         services.evaluation_close(project=project, by=c.secretary, at=t + dt.timedelta(days=14))
         return case
 
@@ -663,7 +663,8 @@ class _Driver:
         t += dt.timedelta(days=3)
         services.meeting_open(meeting=meeting, by=c.secretary, at=t)
         n = len(c.reps)
-        present = c.reps[: max(rng.randint(n * 3 // 4, n), -(-2 * n // 3))]
+        # The quorum (settings) and sometimes one or two more.
+        present = c.reps[: min(n, rules.quorum_needed(n) + rng.randint(0, 2))]
         for k, rep in enumerate(present):
             if k % 3 == 0:
                 services.meeting_check_in(meeting=meeting, by=c.secretary, representative=rep, at=t)
@@ -723,7 +724,7 @@ class _Driver:
         self, project: Project, t: dt.datetime, *, finish: bool, late: bool, spend: bool = True
     ) -> dt.datetime:
         c, rng = self.c, self.rng
-        steps = 4 if finish else rng.randint(1, 3)
+        steps = 3 if finish else rng.randint(1, 2)
         for k in range(1, steps + 1):
             t += dt.timedelta(days=rng.randint(4, 9))
             progress = 100 if finish and k == steps else min(90, k * rng.randint(15, 30))
