@@ -55,6 +55,19 @@ DAY = 24 * H
 SHANGHAI_OFFSET = 8 * H  # no daylight saving since 1991
 DAYS = 396
 SOURCE = "bench-insights"
+# The order's text columns, appended to each row (pgbinary.encode's tail).
+ORDER_TEXT = (
+    "kind",
+    "channel",
+    "urgency",
+    "status",
+    "satisfaction",
+    "feedback",
+    "exclusion_reason",
+    "decline_reason",
+    "description",
+    "address",
+)
 
 _PG_KIND = {
     "bigint": "int8",
@@ -103,7 +116,8 @@ class Table:
 
     model: type[models.Model]
     name: str
-    columns: list[tuple[str, str, bool]]  # (column, data type, nullable)
+    columns: list[tuple[str, str, bool]]  # (column, data type, nullable), in COPY order
+    tail: tuple[str, ...] = ()  # text columns of freely varying length: written last
     rows: int = 0
 
 
@@ -150,7 +164,7 @@ def _encode(table: Table, values: dict[str, Column | Text], n: int) -> bytes:
         elif isinstance(col, Column) and not col.kind:
             col = Column(_PG_KIND[data_type], col.values, col.null)
         cols.append(col)
-    return pgbinary.encode(cols)
+    return pgbinary.encode(cols, tail=len(cols) - len(table.tail))
 
 
 def num(values: np.ndarray, null: np.ndarray | None = None) -> Column:
@@ -694,13 +708,16 @@ def generate(
     life = Lifecycle(district, now_us=now_us, seed=seed + 1)
 
     tables = [
-        Table(WorkOrder, WorkOrder._meta.db_table, []),
+        Table(WorkOrder, WorkOrder._meta.db_table, [], tail=ORDER_TEXT),
         Table(Callback, Callback._meta.db_table, []),
         Table(WorkOrderEvent, WorkOrderEvent._meta.db_table, []),
     ]
     with psycopg.connect(url) as admin:
         for t in tables:
-            t.columns = _columns(admin, t.name)
+            columns = _columns(admin, t.name)
+            t.columns = [c for c in columns if c[0] not in t.tail] + [
+                c for c in columns if c[0] in t.tail
+            ]
         saved = drop_secondary_indexes(admin, [t.name for t in tables])
     lap("drop_indexes")
 
