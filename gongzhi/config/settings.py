@@ -323,10 +323,13 @@ GONGZHI_HOTSPOT_SEASON_PRIOR_YEARS = env_float("GONGZHI_HOTSPOT_SEASON_PRIOR_YEA
 GONGZHI_HOTSPOT_ALPHA = env_float("GONGZHI_HOTSPOT_ALPHA", 0.01)
 GONGZHI_HOTSPOT_MIN_COUNT = env_int("GONGZHI_HOTSPOT_MIN_COUNT", 3)
 # Clusters of near-duplicate texts (insights/clusters.py): orders of one place × category ×
-# window whose character n-gram TF-IDF cosine is at least SIMILARITY are linked; a cluster has
-# at least MIN_SIZE orders.
-GONGZHI_CLUSTER_SIMILARITY = env_float("GONGZHI_CLUSTER_SIMILARITY", 0.5)
+# window whose character n-gram TF-IDF cosine is at least SIMILARITY are linked (paraphrases of
+# one complaint score about 0.2–0.7, different matters of the same category below 0.05); a
+# cluster has at least MIN_SIZE orders.
+GONGZHI_CLUSTER_SIMILARITY = env_float("GONGZHI_CLUSTER_SIMILARITY", 0.3)
 GONGZHI_CLUSTER_MIN_SIZE = env_int("GONGZHI_CLUSTER_MIN_SIZE", 3)
+# …and the word weights (IDF) are fitted on the grouped texts plus this many latest orders.
+GONGZHI_CLUSTER_IDF_SAMPLE = env_int("GONGZHI_CLUSTER_IDF_SAMPLE", 3000)
 # Monthly topic candidates (每月一题; insights/topics.py): weights of the score's parts; a
 # requester filing the same category again within REPEAT_DAYS counts as repetition; rates are
 # shrunk toward the district's as if each category had RATE_PRIOR more callbacks.

@@ -1,0 +1,240 @@
+"""Clusters of similar orders (30 heating complaints from one compound are one problem).
+
+Orders are grouped by place (their compound, or their community when they have none) ×
+category × window; inside a group, two orders are linked when the cosine similarity of their
+texts is at least GONGZHI_CLUSTER_SIMILARITY, and each connected set of at least
+GONGZHI_CLUSTER_MIN_SIZE orders is a cluster. Texts are compared as character 2–3-gram TF-IDF
+vectors (scikit-learn; Chinese needs no word segmentation for this, and the vectors cost
+milliseconds). The inverse document frequencies are fitted on the texts being grouped plus the
+district's latest orders up to the window's end (GONGZHI_CLUSTER_IDF_SAMPLE of them, any
+category), so that what every order says ("来电人反映", "请尽快处理") weighs little while what a
+category's orders share ("暖气不热") still counts: a group's own texts alone would make its
+common subject look like boilerplate.
+
+A cluster's identity is its earliest order (`anchor`). A rescan of the same window replaces
+the open clusters it no longer finds, updates those it finds again (same anchor) and adds new
+ones; clusters already acted on or dismissed are kept as they were, and their orders are left
+out of the regrouping (new similar orders then form a new cluster).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from gongzhi.insights.hotspots.counts import local_bounds, next_month
+from gongzhi.insights.hotspots.models import Cluster, ClusterMember, SignalStatus
+from gongzhi.workorders.models import Channel, WorkOrder
+
+GroupKey = tuple[int, int | None, int]  # community, compound, category
+
+
+@dataclass
+class _Order:
+    pk: int
+    subdistrict_id: int
+    received_at: dt.datetime
+    text: str
+
+
+@dataclass
+class Found:
+    """A cluster as found, before it is stored."""
+
+    key: GroupKey
+    subdistrict_id: int
+    members: list[int]  # order ids, earliest first
+    similarity: list[float]  # to the representative, in the same order
+    representative: int
+    cohesion: float
+
+
+@dataclass
+class ClusterScanResult:
+    start: dt.date
+    end: dt.date
+    groups: int = 0
+    orders: int = 0
+    clusters: list[Cluster] = field(default_factory=list)
+    new: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+
+
+def vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+
+
+def _groups(start: dt.datetime, end: dt.datetime, frozen: set[int]) -> dict[GroupKey, list[_Order]]:
+    """The window's orders in groups of at least the minimum size (two queries: the group
+    counts, then the orders of the groups big enough)."""
+    min_size = settings.GONGZHI_CLUSTER_MIN_SIZE
+    # Proactive orders are the government's own (some made from clusters): not a signal.
+    window = WorkOrder.objects.filter(
+        received_at__gte=start, received_at__lt=end, community_id__isnull=False
+    ).exclude(channel=Channel.PROACTIVE)
+    big = {
+        (r["community_id"], r["compound_id"], r["category_id"])
+        for r in window.values("community_id", "compound_id", "category_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=min_size)
+        .order_by()
+    }
+    if not big:
+        return {}
+    groups: dict[GroupKey, list[_Order]] = defaultdict(list)
+    rows = (
+        window.filter(
+            category_id__in={c for _m, _p, c in big}, community_id__in={m for m, _p, _c in big}
+        )
+        .values_list(
+            "pk",
+            "community_id",
+            "compound_id",
+            "category_id",
+            "subdistrict_id",
+            "received_at",
+            "description",
+        )
+        .order_by("received_at", "pk")
+    )
+    for pk, community, compound, category, subdistrict, at, text in rows.iterator(chunk_size=5000):
+        key = (community, compound, category)
+        if key in big and pk not in frozen:
+            groups[key].append(_Order(pk, subdistrict, at, text or ""))
+    return {k: v for k, v in groups.items() if len(v) >= min_size}
+
+
+def _background(end: dt.datetime) -> list[str]:
+    """The latest orders' texts received before `end` (by id, newest first: an index scan)."""
+    rows = (
+        WorkOrder.objects.filter(received_at__lt=end)
+        .order_by("-pk")
+        .values_list("description", flat=True)[: settings.GONGZHI_CLUSTER_IDF_SAMPLE]
+    )
+    return [t or "" for t in rows]
+
+
+def find_clusters(
+    groups: dict[GroupKey, list[_Order]], background: Sequence[str] = ()
+) -> list[Found]:
+    """The clusters in these groups (see the module's docstring). Pure computation."""
+    if not groups:
+        return []
+    threshold = settings.GONGZHI_CLUSTER_SIMILARITY
+    min_size = settings.GONGZHI_CLUSTER_MIN_SIZE
+    keys = list(groups)
+    texts = [o.text for k in keys for o in groups[k]]
+    vectors = vectorizer().fit([*texts, *background]).transform(texts)  # rows L2-normalised
+    found: list[Found] = []
+    offset = 0
+    for key in keys:
+        orders = groups[key]
+        block = vectors[offset : offset + len(orders)]
+        offset += len(orders)
+        sim = (block @ block.T).toarray()
+        adjacency = csr_matrix(sim >= threshold)
+        n, labels = connected_components(adjacency, directed=False)
+        for label in range(n):
+            idx = np.flatnonzero(labels == label)
+            if len(idx) < min_size:
+                continue
+            inner = sim[np.ix_(idx, idx)]
+            mean_to_others = (inner.sum(axis=1) - 1.0) / (len(idx) - 1)
+            rep = int(idx[int(np.argmax(mean_to_others))])
+            off_diagonal = inner[~np.eye(len(idx), dtype=bool)]
+            found.append(
+                Found(
+                    key=key,
+                    subdistrict_id=orders[idx[0]].subdistrict_id,
+                    members=[orders[i].pk for i in idx],
+                    similarity=[round(float(sim[i, rep]), 4) for i in idx],
+                    representative=orders[rep].pk,
+                    cohesion=round(float(off_diagonal.mean()), 4),
+                )
+            )
+    return found
+
+
+def clusters_scan(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ClusterScanResult:
+    """Find and store the clusters of the window [start, end) (default: the current month;
+    `end` defaults to the month after `start`'s month). Idempotent (see the module's
+    docstring)."""
+    clock = time.perf_counter()
+    now = now or timezone.now()
+    start = start or timezone.localdate(now).replace(day=1)
+    end = end or next_month(start)
+    result = ClusterScanResult(start, end)
+    lo, hi = local_bounds(start, end)
+    existing = Cluster.objects.filter(period_start=start, period_end=end)
+    frozen = set(
+        ClusterMember.objects.filter(
+            cluster__in=existing.exclude(status=SignalStatus.OPEN)
+        ).values_list("order_id", flat=True)
+    )
+    groups = _groups(lo, hi, frozen)
+    result.groups = len(groups)
+    result.orders = sum(len(v) for v in groups.values())
+    found = find_clusters(groups, _background(hi) if groups else [])
+    with transaction.atomic():
+        current = {
+            c.anchor_id: c for c in existing.select_for_update().filter(status=SignalStatus.OPEN)
+        }
+        kept: set[int] = set()
+        for f in found:
+            community, compound, category = f.key
+            anchor = f.members[0]
+            values = {
+                "subdistrict_id": f.subdistrict_id,
+                "community_id": community,
+                "compound_id": compound,
+                "representative_id": f.representative,
+                "size": len(f.members),
+                "cohesion": f.cohesion,
+                "scanned_at": now,
+            }
+            row = current.get(anchor)
+            if row is not None and row.category_id == category:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.save()
+                row.members.all().delete()
+            else:
+                row = Cluster.objects.create(
+                    period_start=start,
+                    period_end=end,
+                    category_id=category,
+                    anchor_id=anchor,
+                    found_at=now,
+                    **values,
+                )
+                result.new += 1
+            kept.add(row.pk)
+            ClusterMember.objects.bulk_create(
+                ClusterMember(cluster=row, order_id=pk, similarity=s)
+                for pk, s in zip(f.members, f.similarity, strict=True)
+            )
+            result.clusters.append(row)
+        stale = [c.pk for c in current.values() if c.pk not in kept]
+        if stale:
+            result.removed = len(stale)
+            Cluster.objects.filter(pk__in=stale).delete()
+    result.seconds = round(time.perf_counter() - clock, 3)
+    return result
