@@ -34,6 +34,8 @@ constraint treats NULLs as distinct.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +64,7 @@ COUNTERS: tuple[str, ...] = (
 )
 
 
-def _ref(model: type[models.Model], verbose: str, *, null: bool = True) -> models.ForeignKey:
+def _ref(model: type[models.Model], verbose: Any, *, null: bool = True) -> Any:
     return models.ForeignKey(
         model,
         on_delete=models.DO_NOTHING,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
@@ -102,11 +104,13 @@ def _sums() -> dict[str, Sum]:
     return {f"total_{c}": Sum(c) for c in COUNTERS}
 
 
-def _counts(row: dict[str, object]) -> dict[str, int]:
-    return {c: int(row.get(f"total_{c}") or 0) for c in COUNTERS}  # type: ignore[call-overload]
+def _counts(row: Mapping[str, Any]) -> dict[str, int]:
+    return {c: int(row.get(f"total_{c}") or 0) for c in COUNTERS}
 
 
-def _figures(key: int | None, name: str, counts: dict[str, int], parent: int | None = None):  # type: ignore[no-untyped-def]
+def _figures(
+    key: int | None, name: str, counts: dict[str, int], parent: int | None = None
+) -> AreaFigures:
     return AreaFigures(key, name, counts, rate_figures(counts), parent)
 
 
@@ -141,24 +145,24 @@ def dashboard_summary(scope: Scope, month: dt.date) -> DashboardSummary:
     trend = [(m, _figures(None, f"{m:%Y-%m}", trend_rows.get(m, _zero()))) for m in months]
 
     if scope.subdistrict_id is None:
-        area_rows = (
-            by_category.filter(month=month, subdistrict_id__isnull=False)
+        area_counts = {
+            r["subdistrict_id"]: _counts(r)
+            for r in by_category.filter(month=month, subdistrict_id__isnull=False)
             .values("subdistrict_id")
             .annotate(**_sums())
             .order_by()
-        )
-        area_counts = {r["subdistrict_id"]: _counts(r) for r in area_rows}
+        }
         names = dict(Subdistrict.objects.filter(pk__in=list(area_counts)).values_list("pk", "name"))
     else:
-        area_rows = (
-            MonthlyRollup.objects.filter(
+        area_counts = {
+            r["community_id"]: _counts(r)
+            for r in MonthlyRollup.objects.filter(
                 month=month, subdistrict_id=scope.subdistrict_id, community_id__isnull=False
             )
             .values("community_id")
             .annotate(**_sums())
             .order_by()
-        )
-        area_counts = {r["community_id"]: _counts(r) for r in area_rows}
+        }
         names = dict(Community.objects.filter(pk__in=list(area_counts)).values_list("pk", "name"))
     areas = sorted(
         (_figures(k, names.get(k, ""), c) for k, c in area_counts.items()),

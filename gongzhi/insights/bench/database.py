@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -30,7 +31,7 @@ def check_name(url: str) -> None:
         )
 
 
-def _admin(url: str) -> psycopg.Connection:  # type: ignore[type-arg]
+def _admin(url: str) -> psycopg.Connection[Any]:
     parts = urlsplit(url)
     return psycopg.connect(urlunsplit((*parts[:2], "/postgres", parts.query, "")), autocommit=True)
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import math
 import statistics
@@ -74,7 +75,8 @@ def hotspot_scan_proxy(month: dt.date) -> int:
 
 def load_hook(dotted: str) -> Callable[[dt.date], Any]:
     module, _sep, name = dotted.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    hook: Callable[[dt.date], Any] = getattr(importlib.import_module(module), name)
+    return hook
 
 
 def _same(month: dt.date, level: str, as_of: dt.datetime) -> bool:
@@ -102,15 +104,17 @@ def measure(
     as_of = rollups_as_of()
     assert as_of is not None, "build the roll-ups first"
     for level in ("subdistrict", "community", "unit"):
-        samples = repeat_ms(lambda level=level: ranking(level, month), repeats)
+        samples = repeat_ms(functools.partial(ranking, level, month), repeats)
         key = "ranking" if level == "subdistrict" else f"ranking_{level}"
         out[f"{key}_p95_ms"] = round(p95(samples), 2)
         out[f"{key}_median_ms"] = round(statistics.median(samples), 2)
     out["ranking_rows"] = len(ranking("subdistrict", month))
 
-    naive_fn = lambda: rates.monthly_rates(  # noqa: E731
-        year=month.year, month=month.month, level="subdistrict", as_of=as_of
-    )
+    def naive_fn() -> list[rates.Rates]:
+        return rates.monthly_rates(
+            year=month.year, month=month.month, level="subdistrict", as_of=as_of
+        )
+
     first_ms, _rows = timed(naive_fn)
     naive_runs = [timed(naive_fn)[0] for _ in range(2 if first_ms < 20_000 else 1)]
     out["naive_ranking_ms"] = round(statistics.median(naive_runs), 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import struct
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -114,7 +115,7 @@ def encode(columns: list[Column | Text], *, tail: int | None = None) -> bytes:
                 fields.append((f"v{i}", f"S{length}"))
             else:
                 fields.append((f"v{i}", payloads[i][0].dtype))  # type: ignore[index]
-        arr = np.empty(len(rows), dtype=np.dtype(fields))  # type: ignore[call-overload]
+        arr = np.empty(len(rows), dtype=np.dtype(fields))
         arr["n"] = np.void(count)
         for i, col in enumerate(head):
             length = int(lengths[i][r0])
@@ -130,7 +131,8 @@ def encode(columns: list[Column | Text], *, tail: int | None = None) -> bytes:
         if tail == len(columns):
             heads.append(arr.tobytes())
         else:
-            heads.extend(arr.view(np.dtype((np.void, arr.dtype.itemsize))).tolist())
+            rows_bytes = arr.view(np.dtype((np.void, arr.dtype.itemsize))).tolist()
+            heads.extend(cast(list[bytes], rows_bytes))
     if tail == len(columns):
         return b"".join(heads)
     pieces = [heads]

@@ -156,7 +156,7 @@ def received_filter(start: dt.datetime, end: dt.datetime) -> tuple[str, list[obj
     )
 
 
-ALL_ORDERS = ("{col} IS NOT NULL", [])
+ALL_ORDERS: tuple[str, list[object]] = ("{col} IS NOT NULL", [])
 
 
 def _as_date(value: object) -> dt.date:
@@ -175,7 +175,7 @@ def contributions_of(ids: list[int], *, as_of: dt.datetime) -> dict[int, Contrib
             sql, params = select_sql(
                 order_filter=condition, filter_params=filter_params, as_of=as_of
             )
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # type: ignore[arg-type]
             for oid, day, sd, cm, unit, cat, flags in cursor.fetchall():
                 out[oid] = Contribution(oid, _as_date(day), sd, cm, unit, cat, int(flags))
     return out

@@ -17,7 +17,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -62,7 +62,7 @@ def _sums(source_expr: str) -> str:
     return ", ".join(source_expr.format(i=i, c=c) for i, c in enumerate(COUNTERS))
 
 
-def _count(model: type) -> int:
+def _count(model: type[models.Model]) -> int:
     return int(model._default_manager.count())
 
 
@@ -134,7 +134,7 @@ def rollups_rebuild(
             cursor.execute(
                 f"INSERT INTO {contribution} (order_id, day, subdistrict_id, community_id, "
                 f"unit_id, category_id, flags) {select}",
-                params,
+                params,  # type: ignore[arg-type]
             )
             lap("contributions")
             cursor.execute(f"DELETE FROM {daily}{day_where}", day_params)

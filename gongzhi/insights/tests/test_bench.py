@@ -47,7 +47,11 @@ def _columns() -> dict[str, Column | Text]:
             np.array([int(when.timestamp() * US) + i for i in range(n)]),
             np.array([False, True, False, False]),
         ),
-        "e": Text(["", "朝阳区", "工单"], np.array([1, 2, 0, 1]), np.array([0, 0, 0, 1], bool)),
+        "e": Text(
+            [b"", "朝阳区".encode(), "工单".encode()],
+            np.array([1, 2, 0, 1]),
+            np.array([0, 0, 0, 1], bool),
+        ),
         "f": Column("float8", np.array([0.5, 1.25, -2.0, 3.0])),
         "g": Column("date", np.array([20370, 20371, 20372, 20373])),
         "h": pgbinary.constant(n, b'\x01{"k": 1}'),

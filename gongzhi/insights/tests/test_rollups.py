@@ -65,7 +65,7 @@ def test_a_passed_contact_deadline_counts_as_due_without_any_event(world: World)
 
 def _hide(event: WorkOrderEvent) -> dict[str, Any]:
     """Take an event out of sight as if its transaction had not committed yet."""
-    row = WorkOrderEvent.objects.filter(pk=event.pk).values().get()
+    row: dict[str, Any] = dict(WorkOrderEvent.objects.filter(pk=event.pk).values().get())
     event.delete()
     return row
 

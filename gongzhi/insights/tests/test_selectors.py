@@ -19,8 +19,8 @@ from gongzhi.testing import World
 from gongzhi.workorders.sla import SHANGHAI
 from gongzhi.workorders.tests.factories import category, order_in
 
-A2 = {"lng": 116.45, "lat": 39.95}  # community A2, no compound
-B1 = {"lng": 116.60, "lat": 39.95}
+A2: dict[str, Any] = {"lng": 116.45, "lat": 39.95}  # community A2, no compound
+B1: dict[str, Any] = {"lng": 116.60, "lat": 39.95}
 
 
 def at(month: int, day: int) -> dt.datetime:

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 
+from gongzhi.accounts.models import Person, Unit
 from gongzhi.testing import World
 from gongzhi.workorders import services
 from gongzhi.workorders.errors import WorkOrderError
@@ -40,7 +41,7 @@ class Walk:
         self.now += dt.timedelta(hours=self.rng.uniform(0.05, hours))
         return self.now
 
-    def person(self, name: str):  # type: ignore[no-untyped-def]
+    def person(self, name: str) -> Person:
         return self.w.person(name)
 
     def receive(self) -> WorkOrder:
@@ -62,7 +63,7 @@ class Walk:
                 return key
         return None
 
-    def handler(self, order: WorkOrder):  # type: ignore[no-untyped-def]
+    def handler(self, order: WorkOrder) -> Person | None:
         lead = self.lead_of(order)
         return self.person(HANDLER[lead]) if lead in HANDLER else None
 
@@ -73,7 +74,7 @@ class Walk:
         rng = self.rng
         at = self.now
 
-        def lead() -> object:
+        def lead() -> Unit:
             return self.w.units[rng.choice(list(HANDLER))]
 
         acts: list[Callable[[WorkOrder], WorkOrder]] = []
