@@ -18,15 +18,16 @@ database whose commits are not synchronous and fsynced.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from gongzhi.workorders.bench import database, loadgen, server
+from gongzhi.workorders.bench import cpu, database, loadgen, server
 from gongzhi.workorders.bench.loadgen import KEY_SLOT, Result, Target
 
 TARGETS = ("noop", "bare_write", "open311", "native")
@@ -50,7 +51,8 @@ class Options:
     targets: tuple[str, ...] = TARGETS
     tasks_backend: str = "database"
     log_path: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    app: str = "gongzhi.config.wsgi:application"
+    load_at_start: float | None = None  # the machine's 1-minute load when the run began
 
 
 def targets_for(fixture: dict[str, Any]) -> dict[str, Target]:
@@ -149,10 +151,12 @@ def summary(results: dict[str, Result], options: Options, durability: database.D
         "gunicorn_workers": options.workers,
         "threads": options.threads,
         "worker_class": "gthread",
+        "app": options.app,
         "tasks_backend": options.tasks_backend,
         "synchronous_commit": durability.synchronous_commit,
         "fsync": durability.fsync,
     }
+    out["load_avg_1m_at_start"] = options.load_at_start
     out["clients"] = options.clients
     out["seconds"] = options.seconds
     if options.log_path is not None:
@@ -163,6 +167,8 @@ def summary(results: dict[str, Result], options: Options, durability: database.D
 def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
     """The whole benchmark; every JSON line goes through `write`. Returns the results."""
     engine = choose_engine(options.engine)
+    if hasattr(os, "getloadavg"):
+        options.load_at_start = round(os.getloadavg()[0], 2)
     fresh = not options.database_url
     url = options.database_url or database.default_url(options.fresh_name)
     database.database_name(url)  # refuses anything but PostgreSQL
@@ -188,6 +194,7 @@ def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
             threads=options.threads,
             tasks_backend=options.tasks_backend,
             log_path=log_path,
+            app=options.app,
         )
         results: dict[str, Result] = {}
         with server.serve(config) as running:
@@ -204,6 +211,7 @@ def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
                         max_requests=options.max_requests,
                     )
                 time.sleep(0.5)  # let the server drain the warm-up's last requests
+                before = cpu.snapshot(running.pid, url) if cpu.available() else None
                 result = loadgen.run(
                     target,
                     engine=engine,
@@ -213,8 +221,19 @@ def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
                     seconds=options.seconds,
                     max_requests=options.max_requests,
                 )
+                line = result.as_dict()
+                if before is not None and result.requests:
+                    # New database backends (connections opened during the run) count from
+                    # zero; backends that closed are missed, which persistent connections avoid.
+                    after = cpu.snapshot(running.pid, url)
+                    line["server_cpu_ms"] = round(
+                        1000 * (after.server - before.server) / result.requests, 2
+                    )
+                    line["db_cpu_ms"] = round(
+                        1000 * (after.database - before.database) / result.requests, 2
+                    )
                 results[name] = result
-                write(json.dumps(result.as_dict(), ensure_ascii=False))
+                write(json.dumps(line, ensure_ascii=False))
         write(json.dumps(summary(results, options, durability), ensure_ascii=False))
         return results
     finally:

@@ -38,6 +38,8 @@ class ServerConfig:
     host: str = HOST
     port: int = 0  # 0: a free port is picked
     log_path: Path | None = None
+    # The WSGI application; another module measures a variant (a patched or profiled app).
+    app: str = "gongzhi.config.wsgi:application"
 
 
 def free_port(host: str = HOST) -> int:
@@ -67,7 +69,7 @@ def gunicorn_command(config: ServerConfig, port: int) -> list[str]:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return [
         str(gunicorn) if gunicorn.exists() else "gunicorn",
-        "gongzhi.config.wsgi:application",
+        config.app,
         "--bind",
         f"{config.host}:{port}",
         "--workers",

@@ -653,8 +653,6 @@ class Life:
             if first and at > due - 5 * MIN:
                 at = self.t + (due - self.t) * self.rng.uniform(0.2, 0.9)
         at = self.step(at)
-        if self.f.get("contacted_at") is None:
-            self.f["contacted_at"] = at
         self.sim.act(
             Action.CONTACT,
             EventKind.CONTACTED,
@@ -668,6 +666,8 @@ class Life:
                 "round": self.f.get("reopen_count", 0),
             },
         )
+        if self.f.get("contacted_at") is None:
+            self.f["contacted_at"] = at
 
     def maybe_unreasonable(self) -> None:
         if self.f.get("excluded_from_scoring") or self.rng.random() >= P_UNREASONABLE:
@@ -711,7 +711,6 @@ class Life:
         )
         if requester is None:
             return  # a unit without staff cannot ask
-        self.sim.extensions.append(request)
         self.sim.act(
             Action.EXTENSION_REQUEST,
             EventKind.EXTENSION_REQUESTED,
@@ -721,14 +720,10 @@ class Life:
             note=reason,
             data={"extension": Ref(request), "working_days": working_days},
         )
+        self.sim.extensions.append(request)  # rows are added once their step has happened
         decided = self.step(self.later(2 * H, 24 * H))
         approve = self.rng.random() < P_EXTENSION_APPROVED
         dispatcher = self.dispatcher()
-        request.state = (
-            ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.DENIED
-        )
-        request.decided_by_id = dispatcher
-        request.decided_at = decided
         data: dict[str, Any] = {"extension": Ref(request), "working_days": working_days}
         if approve:
             old = self.f["resolve_due_at"]
@@ -744,6 +739,11 @@ class Life:
             unit=self.d.hotline.id or None,
             data=data,
         )
+        request.state = (
+            ExtensionRequest.State.APPROVED if approve else ExtensionRequest.State.DENIED
+        )
+        request.decided_by_id = dispatcher
+        request.decided_at = decided
         if approve:
             self.f["resolve_due_at"] = new.at
             self.f["resolve_warn_at"] = sla.warn_time(decided, new.at, sla.resolve_warning_lead())
@@ -793,7 +793,6 @@ class Life:
         ]
         if caller is None:
             return
-        self.sim.whistles.extend(calls)
         self.sim.act(
             Action.WHISTLE,
             EventKind.WHISTLE_CALLED,
@@ -803,6 +802,7 @@ class Life:
             note=note,
             data={"departments": [u.code for u in units]},
         )
+        self.sim.whistles.extend(calls)
         start = at
         for call, unit in zip(calls, units, strict=True):
             late = self.rng.random() < 0.1
@@ -890,7 +890,6 @@ class Life:
                     reached=False,
                     note=self.rng.choice(pb.CALLBACK_NOTES["unreached"]),
                 )
-                self.sim.callbacks.append(row)
                 self.sim.act(
                     Action.CALLBACK_UNREACHED,
                     EventKind.CALLBACK_UNREACHED,
@@ -900,6 +899,7 @@ class Life:
                     note=row.note,
                     data={"callback": Ref(row)},
                 )
+                self.sim.callbacks.append(row)
                 continue
             self.reached(at, agent, round_)
             return
@@ -924,7 +924,6 @@ class Life:
             satisfaction=satisfaction,
             note=note,
         )
-        self.sim.callbacks.append(row)
         hotline = self.d.hotline.id or None
         self.sim.act(
             Action.CALLBACK,
@@ -940,6 +939,7 @@ class Life:
                 "round": round_,
             },
         )
+        self.sim.callbacks.append(row)
         self.f["called_back_at"] = at
         self.f["satisfaction"] = satisfaction
         if not resolved:

@@ -16,7 +16,15 @@ from gongzhi.workorders import rates, sla, taxonomy
 from gongzhi.workorders.demo import build_orders
 from gongzhi.workorders.demo.lifecycle import EVENT_ACTION
 from gongzhi.workorders.demo.write import SOURCE
-from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
+from gongzhi.workorders.models import (
+    Callback,
+    EventKind,
+    ExtensionRequest,
+    Status,
+    WhistleCall,
+    WorkOrder,
+    WorkOrderEvent,
+)
 from gongzhi.workorders.services import workorder_receive
 from gongzhi.workorders.services.deadlines import deadlines_scan
 from gongzhi.workorders.transitions import TABLE
@@ -80,6 +88,20 @@ def test_events_are_in_time_order_and_never_in_the_future(generated: World) -> N
         times = [e.at for e in events]
         assert times == sorted(times)
         assert times[-1] <= NOW
+
+
+def test_nothing_recorded_happens_after_now(generated: World) -> None:
+    for field in ("contacted_at", "resolved_at", "called_back_at", "closed_at", "accepted_at"):
+        assert not WorkOrder.objects.filter(**{f"{field}__gt": NOW}).exists(), field
+    assert not Callback.objects.filter(at__gt=NOW).exists()
+    assert not WhistleCall.objects.filter(reported_at__gt=NOW).exists()
+    assert not WhistleCall.objects.filter(acted_at__gt=NOW).exists()
+    assert not ExtensionRequest.objects.filter(decided_at__gt=NOW).exists()
+
+
+def test_a_pending_extension_belongs_to_an_order_still_handled(generated: World) -> None:
+    pending = ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+    assert not pending.exclude(order__status__in=[Status.ACCEPTED, Status.CONTACTED]).exists()
 
 
 def test_every_order_begins_with_its_receipt(generated: World) -> None:

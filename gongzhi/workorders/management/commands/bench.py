@@ -65,6 +65,12 @@ class Command(BaseCommand):
             help="task backend of the server (notifications are enqueued after commit)",
         )
         p.add_argument("--server-log", type=Path, default=None)
+        p.add_argument(
+            "--app",
+            default="gongzhi.config.wsgi:application",
+            help="the WSGI application gunicorn serves (to measure a variant, e.g. a profiled "
+            "or patched module on PYTHONPATH)",
+        )
         sub.add_parser("seed", help="seed the database at DATABASE_URL for the benchmark")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,6 +99,7 @@ class Command(BaseCommand):
             targets=targets,
             tasks_backend=options["tasks"],
             log_path=options["server_log"],
+            app=options["app"],
         )
         try:
             intake.run(run_options, self._line)
