@@ -344,3 +344,5 @@ GONGZHI_TOPIC_RATE_PRIOR = env_int("GONGZHI_TOPIC_RATE_PRIOR", 20)
 # Playbook (场景治理手册; insights/playbook.py): how many recent resolved orders of the category
 # (and of its sibling categories) are compared with an open order's text.
 GONGZHI_PLAYBOOK_POOL = env_int("GONGZHI_PLAYBOOK_POOL", 400)
+# …and below this text similarity a past order is listed only after the similar ones.
+GONGZHI_PLAYBOOK_MIN_SIMILARITY = env_float("GONGZHI_PLAYBOOK_MIN_SIMILARITY", 0.15)
