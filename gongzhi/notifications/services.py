@@ -189,3 +189,13 @@ def notification_mark_read(*, notification: Notification, by: Person) -> Notific
         )
         notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, person: Person) -> int:
+    """Mark every unread row of the person's inbox read (their own and their units'); returns
+    how many. One conditional UPDATE: a row read meanwhile by a colleague is left as it is."""
+    from gongzhi.notifications.selectors import inbox_filter
+
+    return Notification.objects.filter(inbox_filter(person), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -19,6 +19,14 @@ class NavItem:
     roles: frozenset[str] | None  # None: everyone signed in
     # One sentence on what the person does there; the home page shows it under the link.
     description: Any = ""
+    # URL name of a fragment with a number to show beside the label (unread notices). The
+    # page fetches it with htmx after loading and then every minute, so that the number costs
+    # the page itself no query and stays current.
+    count_url_name: str = ""
+
+    @property
+    def count_url(self) -> str:
+        return reverse(self.count_url_name) if self.count_url_name else ""
 
     @property
     def url(self) -> str:
@@ -80,6 +88,14 @@ NAV: list[NavItem] = [
         "workorders:ranking",
         STAFF,
         _("按月查看街道、社区和承办单位的响应率、解决率、满意率和综合得分。"),
+    ),
+    # The in-app inbox (gongzhi.notifications), with the number of unread notices.
+    NavItem(
+        _("通知"),
+        "notifications:inbox",
+        None,
+        _("派给您和本单位的消息：新工单、临期和超期提醒、回访结果等。"),
+        count_url_name="notifications:count",
     ),
 ]
 
