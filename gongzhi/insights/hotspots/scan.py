@@ -39,7 +39,7 @@ from gongzhi.insights.hotspots.counts import add_months, compound_counts_rebuild
 from gongzhi.insights.hotspots.models import Hotspot, HotspotScan, Level, Window
 from gongzhi.places.models import Community, Compound
 
-__all__ = ["Period", "ScanResult", "hotspots_scan", "period_of"]
+__all__ = ["Period", "ScanResult", "bench_scan", "hotspots_scan", "period_of"]
 
 
 @dataclass
@@ -279,3 +279,10 @@ def _store(
         gone = [h.pk for key, h in existing.items() if key not in seen and h.flagged]
         if gone:
             Hotspot.objects.filter(pk__in=gone).update(flagged=False, scanned_at=now)
+
+
+def bench_scan(month: dt.date) -> int:
+    """`gongzhi bench insights`' hook: scan a month from the counts as they stand (the bench
+    builds the compound counts with the roll-ups, before the timings) and return how many
+    hotspots were flagged."""
+    return len(hotspots_scan(day=month, recount=False).hotspots)
