@@ -61,6 +61,7 @@ def test_the_job_scans_last_month_once_after_it_ended(planted: Seasons, settings
     with time_machine.travel(dt.datetime(2025, 12, 2, 3, tzinfo=SHANGHAI), tick=False):
         first = scan_hotspots.enqueue().return_value
         again = scan_hotspots.enqueue().return_value
+    assert first is not None and again is not None
     assert first["previous_month"] == {"hotspots": 1, "new": 1}
     assert "previous_month" not in again
     assert HotspotScan.objects.filter(period_start=NOVEMBER).count() == 1
