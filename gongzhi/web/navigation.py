@@ -89,6 +89,44 @@ NAV: list[NavItem] = [
         STAFF,
         _("按月查看街道、社区和承办单位的响应率、解决率、满意率和综合得分。"),
     ),
+    # 共商共治 (gongzhi.deliberation).
+    NavItem(
+        _("议事"),
+        "deliberation:cases",
+        STAFF | {Role.RESIDENT, Role.VOLUNTEER},
+        _("每件议题的集、议、办、督、评五步：议事会表决、决议公示、实事项目进展和居民评价。"),
+    ),
+    NavItem(
+        _("金点子"),
+        "deliberation:proposals",
+        frozenset(
+            {
+                Role.RESIDENT,
+                Role.COMMUNITY_SECRETARY,
+                Role.SOCIAL_WORKER,
+                Role.SUBDISTRICT_STAFF,
+            }
+        ),
+        _("居民为小区、社区提议题、附议；社区审核立案、合并或说明不予采纳的理由。"),
+    ),
+    NavItem(
+        _("议事会"),
+        "deliberation:meetings",
+        frozenset({Role.COMMUNITY_SECRETARY, Role.SOCIAL_WORKER, Role.SUBDISTRICT_STAFF}),
+        _("开会时为代表签到、看法定人数、录入举手表决、写纪要。"),
+    ),
+    NavItem(
+        _("实事台账"),
+        "deliberation:ledger",
+        STAFF | {Role.RESIDENT, Role.VOLUNTEER},
+        _("按年度查看实事项目的数量、预算和支出、满意度，可按地点和类别筛选并导出 Excel。"),
+    ),
+    NavItem(
+        _("实事督办"),
+        "deliberation:supervision",
+        STAFF,
+        _("超过完成时限和临近时限的实事项目。"),
+    ),
     # The in-app inbox (gongzhi.notifications), with the number of unread notices.
     NavItem(
         _("通知"),
