@@ -146,7 +146,13 @@ def serve(config: ServerConfig, *, ready_path: str = "/bench/floor/noop") -> Ite
         start_new_session=True,
     )
     try:
-        wait_until_ready(config.host, port, ready_path, timeout=60, proc=proc)
+        try:
+            wait_until_ready(config.host, port, ready_path, timeout=60, proc=proc)
+        except RuntimeError as exc:
+            tail = ""
+            if config.log_path is not None and config.log_path.exists():
+                tail = "\n".join(config.log_path.read_text(errors="replace").splitlines()[-15:])
+            raise RuntimeError(f"{exc}; server log {config.log_path}:\n{tail}") from exc
         yield Running(config.host, port, proc.pid)
     finally:
         stop(proc)
