@@ -1,10 +1,11 @@
-"""Background sending. The task is safe to run twice: notification_send skips sent rows."""
+"""Background sending. The tasks are safe to run twice: notification_send locks the row and
+skips sent ones."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from gongzhi.notifications.services import notification_send
+from gongzhi.notifications.services import notification_send, notifications_send_due
 
 
 @task()
@@ -16,3 +17,10 @@ def send_notifications(notification_ids: list[int]) -> int:
         if n is not None and n.state == "sent":
             sent += 1
     return sent
+
+
+@task()
+def send_due_notifications() -> int:
+    """The periodic sweep (gongzhi.web.scheduler): queued notifications whose retry is due, or
+    whose sending task was lost. Returns how many were attempted."""
+    return notifications_send_due()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from gongzhi.notifications.services import notifications_send_due
 from gongzhi.workorders.models import WorkOrder
 from gongzhi.workorders.services import workorder_auto_dispatch
 from gongzhi.workorders.services.deadlines import deadlines_scan
@@ -12,15 +11,15 @@ from gongzhi.workorders.services.deadlines import deadlines_scan
 
 @task()
 def scan_deadlines() -> dict[str, int]:
-    """The minute job: deadline warnings and overdue marks, then notification retries."""
+    """The minute job (gongzhi.web.scheduler): deadline warnings and overdue marks. The
+    notifications they queue are sent after commit; retries are the notifications sweep's
+    (notifications.tasks.send_due_notifications, scheduled on its own)."""
     result = deadlines_scan()
-    retried = notifications_send_due()
     return {
         "contact_warned": len(result.contact_warned),
         "contact_overdue": len(result.contact_overdue),
         "warned": len(result.warned),
         "overdue": len(result.overdue),
-        "notifications": retried,
     }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +15,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Role
+from gongzhi.web import background
 from gongzhi.web.demo import DEFAULT_SEED, DemoContext, DemoError, Progress, demo_build, pad
 
 
@@ -27,6 +30,11 @@ class Command(BaseCommand):
             "--no-serve", action="store_true", help="build, print the logins and exit"
         )
         parser.add_argument("--port", type=int, default=8000, help="port to serve on (8000)")
+        parser.add_argument(
+            "--no-background",
+            action="store_true",
+            help="serve without starting the task worker and the scheduler beside the server",
+        )
         parser.add_argument(
             "--seed",
             type=int,
@@ -75,11 +83,30 @@ class Command(BaseCommand):
         # the middleware) serves the static files, as it does in production. WhiteNoise warns
         # when STATIC_ROOT is missing, though it serves from the finders; give it the folder.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-        call_command("runserver", address, use_reloader=False, use_static_handler=False)
+        # The task worker and the scheduler run beside the server, as child processes that
+        # stop with it (Ctrl-C or SIGTERM), so that deadlines, notifications and roll-ups move.
+        children = [] if options["no_background"] else background.processes()
+        if children:
+            names = ", ".join(bg.name for bg in children)
+            self._say(
+                _("后台进程：%(names)s，日志在 %(logs)s")
+                % {"names": names, "logs": background.log_dir()}
+            )
+        previous = signal.signal(signal.SIGTERM, _exit)
+        try:
+            with background.running(children, log_dir=background.log_dir()):
+                call_command("runserver", address, use_reloader=False, use_static_handler=False)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def _say(self, line: str) -> None:
         self.stdout.write(line)
         self.stdout.flush()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM ends the server like Ctrl-C does, so that the children are stopped too."""
+    raise SystemExit(0)
 
 
 def _database_label() -> str:
