@@ -36,6 +36,7 @@ from gongzhi.places.fields import GeometryField
 BUILDERS: list[str] = [
     "gongzhi.places.demo.build",
     "gongzhi.accounts.demo.build",
+    "gongzhi.workorders.taxonomy.build",  # time limits, before the orders that use them
     "gongzhi.workorders.demo.build",
     "gongzhi.deliberation.demo.build",
 ]

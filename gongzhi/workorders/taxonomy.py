@@ -1,5 +1,5 @@
-"""The default 12345 category tree and responsibility matrix, as data, with idempotent seed
-functions that the demo, the tests and `gongzhi seed_workorders` call.
+"""The default 12345 category tree, responsibility matrix and time limits, as data, with
+idempotent seed functions that the demo, the tests and `gongzhi seed_workorders` call.
 
 Codes are stable slugs (they are Open311 service codes and matrix keys); names are the
 hotline's own. Running a seed twice changes nothing; an administrator's edits to names and
@@ -8,10 +8,16 @@ flags are kept (rows are created when missing, never overwritten).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Unit
-from gongzhi.workorders.models import Category, ResponsibilityRule
+from gongzhi.workorders.models import Category, LimitUnit, ResponsibilityRule, TimeLimit, Urgency
+
+if TYPE_CHECKING:
+    from gongzhi.web.demo import DemoContext, Progress
 
 # (code, name, is_property_matter, children[(code, name)])
 TREE: list[tuple[str, str, bool, list[tuple[str, str]]]] = [
@@ -279,3 +285,113 @@ def seed_matrix() -> int:
         )
         created += made
     return created
+
+
+# --- Time limits (办理时限) ------------------------------------------------------------------
+#
+# Contact (响应: first contact with the requester) and resolution (办结) limits per category ×
+# urgency, modelled on Beijing's practice under the 接诉即办 regulation: an ordinary request is
+# contacted within 24 hours and resolved within 7 working days; an urgent one within 2 hours
+# and 2 working days; an emergency (燃气泄漏, a whole building without water, power or heat in
+# winter, a missing manhole cover) within 1 hour and 24 clock hours. Matters that leave people
+# without a utility are contacted within 2 hours and resolved within 24 hours even when filed
+# as ordinary; requests that are mostly questions (fees, subsidies, certificates) are resolved
+# within 3 working days. The hotline's operator raises the urgency of a call; the category sets
+# the floor. These are seeds: administrators edit the rows (admin › 办理时限), a seed never
+# overwrites a row, and a category without a row of its own uses its parent's, then
+# settings.GONGZHI_TIME_LIMITS.
+H, WD = LimitUnit.HOURS, LimitUnit.WORKING_DAYS
+Span = tuple[int, str]
+Limits = tuple[Span, Span]  # (contact, resolve)
+
+ORDINARY: Limits = ((24, H), (7, WD))
+URGENT: Limits = ((2, H), (2, WD))
+EMERGENCY: Limits = ((1, H), (24, H))
+WITHOUT_SUPPLY: Limits = ((2, H), (24, H))  # no water, power, gas or heat; a flooding leak
+URGENT_WITHOUT_SUPPLY: Limits = ((1, H), (24, H))
+HAZARD: Limits = ((4, H), (3, WD))  # a hazard to fix soon: fire risk, elevator, live wires
+QUESTION: Limits = ((24, H), (3, WD))  # mostly an answer: fees, subsidies, certificates
+
+# Every top-level category gets these three rows (the table an administrator starts from).
+ROOT_LIMITS: dict[str, Limits] = {
+    Urgency.NORMAL: ORDINARY,
+    Urgency.URGENT: URGENT,
+    Urgency.EMERGENCY: EMERGENCY,
+}
+
+# Sub-categories whose own limits differ from their top-level category's: code → urgency →
+# limits (an urgency left out inherits the top-level row).
+LIMIT_OVERRIDES: dict[str, dict[str, Limits]] = {
+    # A gas leak is an emergency however it was filed.
+    "gas-leak": {Urgency.NORMAL: EMERGENCY, Urgency.URGENT: EMERGENCY},
+    "gas-outage": {Urgency.NORMAL: WITHOUT_SUPPLY, Urgency.URGENT: URGENT_WITHOUT_SUPPLY},
+    "water-outage": {Urgency.NORMAL: WITHOUT_SUPPLY, Urgency.URGENT: URGENT_WITHOUT_SUPPLY},
+    "power-outage": {Urgency.NORMAL: WITHOUT_SUPPLY, Urgency.URGENT: URGENT_WITHOUT_SUPPLY},
+    # No heat in the heating season (室温不达标 is measured on site first).
+    "heating-cold": {Urgency.NORMAL: ((4, H), (2, WD)), Urgency.URGENT: WITHOUT_SUPPLY},
+    "heating-leak": {Urgency.NORMAL: WITHOUT_SUPPLY, Urgency.URGENT: URGENT_WITHOUT_SUPPLY},
+    "water-pipe": {Urgency.NORMAL: ((4, H), (2, WD))},
+    "roads-manholes": {Urgency.NORMAL: WITHOUT_SUPPLY, Urgency.URGENT: URGENT_WITHOUT_SUPPLY},
+    "property-elevator": {Urgency.NORMAL: HAZARD},
+    "power-lines": {Urgency.NORMAL: HAZARD},
+    "public-safety-fire": {Urgency.NORMAL: HAZARD},
+    "public-safety-passages": {Urgency.NORMAL: HAZARD},
+    "ebike-flying-wires": {Urgency.NORMAL: HAZARD},
+    "heating-fees": {Urgency.NORMAL: QUESTION},
+    "gas-fees": {Urgency.NORMAL: QUESTION},
+    "elderly-subsidy": {Urgency.NORMAL: QUESTION},
+    "community-services-certificates": {Urgency.NORMAL: QUESTION},
+}
+
+
+def time_limit_rows() -> list[tuple[str, str, Limits]]:
+    """(category code, urgency, limits) of every seeded row: the roots', then the overrides."""
+    rows = [
+        (code, urgency, limits) for code, *_rest in TREE for urgency, limits in ROOT_LIMITS.items()
+    ]
+    rows += [
+        (code, urgency, limits)
+        for code, by_urgency in LIMIT_OVERRIDES.items()
+        for urgency, limits in by_urgency.items()
+    ]
+    return rows
+
+
+@transaction.atomic
+def seed_time_limits() -> int:
+    """Create the default time limits where missing (an edited row is kept as it is); returns
+    how many rows were created. Categories that do not exist are skipped."""
+    categories = dict(Category.objects.values_list("code", "pk"))
+    existing = set(TimeLimit.objects.values_list("category_id", "urgency"))
+    new = []
+    for code, urgency, ((contact, contact_unit), (resolve, resolve_unit)) in time_limit_rows():
+        category_id = categories.get(code)
+        if category_id is None or (category_id, urgency) in existing:
+            continue
+        existing.add((category_id, urgency))
+        new.append(
+            TimeLimit(
+                category_id=category_id,
+                urgency=urgency,
+                contact_amount=contact,
+                contact_unit=contact_unit,
+                resolve_amount=resolve,
+                resolve_unit=resolve_unit,
+            )
+        )
+    TimeLimit.objects.bulk_create(new)
+    return len(new)
+
+
+def build(ctx: DemoContext, progress: Progress) -> None:
+    """The demo's time limits (a builder of gongzhi.web.demo.BUILDERS), before the demo orders
+    so that their deadlines follow the seeded table."""
+    with progress.step(_("办理时限")) as step:
+        categories = seed_categories()
+        limits = seed_time_limits()
+        # Only what changed is counted, so that a re-run says it added nothing.
+        if categories:
+            step.count(_("新增类别"), categories)
+        if limits:
+            step.count(_("新增办理时限"), limits)
+        step.note = _("共 %(n)d 条") % {"n": TimeLimit.objects.count()}
