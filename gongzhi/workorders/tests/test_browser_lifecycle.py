@@ -175,3 +175,56 @@ def test_a_request_goes_from_the_resident_to_the_ranking(
         after = ranking_row(leader, sd_a)
         shot(leader, "ranking-after")
     assert (after["satisfaction"], after["composite"] != before["composite"]) == ("90.0%", True)
+
+
+def test_the_requester_rates_the_resolved_order_online_instead_of_a_call(
+    district: World, page: Any, browser: Any, live_server: Any
+) -> None:
+    w = district
+    order = order_in(w, Status.RESOLVED)  # filed with the phone 13912341234
+
+    # --- On their phone, the requester follows the order and rates it ------------------------
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/orders/track/")
+    page.fill("#id_number", order.number)
+    page.fill("#id_phone", "139 1234 1234")  # written another way: the same number
+    page.get_by_role("button", name="查询").click()
+    rate = page.locator("#rate")
+    rate.get_by_label("已解决").check()
+    rate.get_by_label("基本满意").check()
+    rate.locator("textarea").fill("修好了，师傅很耐心。")
+    shot(page, "rate-filled")
+    rate.get_by_role("button", name="提交评价").click()
+    page.locator("#rated", has_text="已作为本次回访记录").wait_for()
+    shot(page, "rated")
+    order.refresh_from_db()
+    assert order.status == Status.CALLED_BACK
+
+    # --- The callback desk has nothing left to call for it ----------------------------------
+    with signed_in(browser, live_server, "callback_agent") as agent:
+        agent.goto("/orders/desk/callback/")
+        assert agent.locator(f"#callback-{order.number}").count() == 0
+
+    # --- The handling unit reads the rating on the order's timeline --------------------------
+    with signed_in(browser, live_server, "property_staff_x") as unit:
+        unit.goto(f"/orders/{order.number}/")
+        timeline = unit.locator("#timeline")
+        timeline.locator("text=回访（诉求人网上评价）").wait_for()
+        assert "修好了，师傅很耐心。" in timeline.inner_text()
+        shot(unit, "order-rated-by-requester")
+
+
+def test_a_refused_action_shows_its_message_on_the_order_page(
+    district: World, browser: Any, live_server: Any
+) -> None:
+    order = order_in(district, Status.CONTACTED)
+
+    with signed_in(browser, live_server, "property_staff_x") as unit:
+        unit.goto(f"/orders/{order.number}/")
+        resolve = unit.locator("details[data-action=resolve]")
+        resolve.get_by_role("button", name="办结").click()  # without feedback: 400
+        unit.locator("#action-error").wait_for()
+        shot(unit, "order-refused")
+        assert "办结" in unit.locator("#action-error").inner_text()
+    order.refresh_from_db()
+    assert order.status == Status.CONTACTED

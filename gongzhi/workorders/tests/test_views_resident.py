@@ -185,7 +185,7 @@ def test_the_requester_rates_a_resolved_order_on_the_progress_page(
 
     order.refresh_from_db()
     assert response.status_code == 200
-    assert "您的评价已记录" in response.content.decode()
+    assert "已作为本次回访记录" in response.content.decode()
     assert order.status == Status.CALLED_BACK
     assert order.callbacks.get().channel == "requester"
 

@@ -180,7 +180,7 @@ def _rate_service() -> Any:
 
 def _rated_text(resolved: bool) -> str:
     if resolved:
-        return _("您的评价已记录，本次办理到此结束。")
+        return _("已作为本次回访记录。")
     return _("您反映问题尚未解决，工单已退回承办单位重新办理，请留意联系。")
 
 
