@@ -1,5 +1,5 @@
 """The roll-up tables: the counters the three rates need, per day × lead unit × place × category
-and per month at three coarser grains, kept up to date from the work-order event log
+and per month at coarser grains, kept up to date from the work-order event log
 (rollups/ says how and why).
 
 Every roll-up row carries the same counters (`Counters`). For the orders *received* in the
@@ -189,6 +189,34 @@ class MonthlyPlaceCategoryRollup(Counters):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} c{self.community_id} k{self.category_id}"
+
+
+class MonthlyLevelRollup(Counters):
+    """Month × ranking level × key: one row per subdistrict, community and lead unit of the
+    month, so that the ranking and the dashboard read a few hundred rows, not aggregate
+    thousands. `key` is the subdistrict, community or unit id (NULL: the orders without one;
+    the subdistrict level's rows, NULL included, add up to the district); `subdistrict` is the
+    subdistrict of a subdistrict or community row (NULL for units, which may serve several)."""
+
+    class Level(models.TextChoices):
+        SUBDISTRICT = "subdistrict", _("街道/地区")
+        COMMUNITY = "community", _("社区/村")
+        UNIT = "unit", _("承办单位")
+
+    month = models.DateField(_("月份"), help_text=_("该月第一天"))
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    key = models.BigIntegerField(_("编号"), null=True, blank=True)
+    subdistrict = _ref(Subdistrict, _("街道/地区"))
+
+    class Meta:
+        verbose_name = _("月排名汇总")
+        verbose_name_plural = _("月排名汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "level", "key"], name="insights_monthly_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.level} {self.key}"
 
 
 class OrderContribution(models.Model):

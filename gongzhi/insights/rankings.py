@@ -1,6 +1,6 @@
 """The monthly ranking (月度排名) of subdistricts, communities and units by the three rates and
-the composite, from the monthly roll-ups in two queries (the counters of the month and of the
-month before, grouped by the level's key; then the names).
+the composite, from the roll-ups in two queries: the month's and the month before's rows of
+MonthlyLevelRollup (one per key), then the names.
 
 The rates are those of workorders/rates.py, from the same counters: response =
 contacted_in_time ÷ response_due, resolution = callbacks_resolved ÷ callbacks, satisfaction =
@@ -45,7 +45,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Unit
-from gongzhi.insights.models import COUNTERS, MonthlyRollup
+from gongzhi.insights.models import COUNTERS, MonthlyLevelRollup, MonthlyRollup
 from gongzhi.places.models import Community, Subdistrict
 
 
@@ -67,9 +67,6 @@ class Grade(models.TextChoices):
     IMPROVED = "improved", _("进步")
     RECTIFY = "rectify", _("整改")
     GOVERN = "govern", _("治理类")
-
-
-_KEY = {Level.SUBDISTRICT: "subdistrict", Level.COMMUNITY: "community", Level.UNIT: "unit"}
 
 
 @dataclass(frozen=True)
@@ -255,24 +252,33 @@ def _names(level: Level, keys: list[int]) -> dict[int, tuple[str, int | None]]:
 def monthly_counts(
     level: Level, months: list[dt.date], *, within: int | None = None
 ) -> dict[dt.date, dict[int, dict[str, int]]]:
-    """The counters of each key of `level` in each of `months` (first days), in one query."""
-    key = _KEY[level]
-    qs = MonthlyRollup.objects.filter(month__in=months, **{f"{key}__isnull": False})
-    # Only units and places with orders that count are ranked (as in rates.py).
-    having = {"total_counted__gt": 0}
+    """The counters of each key of `level` in each of `months` (first days), in one query:
+    the rows of MonthlyLevelRollup (a unit ranking within one subdistrict sums that
+    subdistrict's MonthlyRollup rows instead, a unit's level row being district-wide).
+    Only keys with orders that count are ranked (as in rates.py)."""
+    out: dict[dt.date, dict[int, dict[str, int]]] = {m: {} for m in months}
+    if level is Level.UNIT and within is not None:
+        sums: dict[str, Any] = {f"total_{c}": Sum(c) for c in COUNTERS}
+        having: dict[str, Any] = {"total_counted__gt": 0}
+        rows: Any = (
+            MonthlyRollup.objects.filter(
+                month__in=months, unit__isnull=False, subdistrict_id=within
+            )
+            .values("month", "unit_id")
+            .annotate(**sums)
+            .filter(**having)
+            .order_by()
+        )
+        for row in rows:
+            out[row["month"]][row["unit_id"]] = {c: int(row[f"total_{c}"] or 0) for c in COUNTERS}
+        return out
+    qs = MonthlyLevelRollup.objects.filter(
+        month__in=months, level=str(level), key__isnull=False, counted__gt=0
+    )
     if within is not None:
         qs = qs.filter(subdistrict_id=within)
-    rows = (
-        qs.values("month", f"{key}_id")
-        .annotate(**{f"total_{c}": Sum(c) for c in COUNTERS})
-        .filter(**having)
-        .order_by()
-    )
-    out: dict[dt.date, dict[int, dict[str, int]]] = {m: {} for m in months}
-    for row in rows:
-        month = row.pop("month")
-        k = row.pop(f"{key}_id")
-        out[month][k] = {c: int(row[f"total_{c}"] or 0) for c in COUNTERS}
+    for values in qs.values_list("month", "key", *COUNTERS):
+        out[values[0]][values[1]] = dict(zip(COUNTERS, values[2:], strict=True))
     return out
 
 

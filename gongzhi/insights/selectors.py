@@ -22,8 +22,8 @@ from gongzhi.insights.models import (
     COUNTERS,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyLevelRollup,
     MonthlyPlaceCategoryRollup,
-    MonthlyRollup,
     RollupState,
 )
 from gongzhi.insights.rankings import (
@@ -44,11 +44,13 @@ __all__ = [
     "DashboardSummary",
     "Grade",
     "Level",
+    "PlaceCategoryStats",
     "RankingRow",
     "Scope",
     "dashboard_summary",
     "place_category_baseline",
     "place_category_days",
+    "place_category_month_stats",
     "ranking",
     "rollups_as_of",
 ]
@@ -128,42 +130,39 @@ def rollups_as_of() -> dt.datetime | None:
 
 def dashboard_summary(scope: Scope, month: dt.date) -> DashboardSummary:
     """The dashboard's figures for a month: totals and last month, a 13-month trend, the areas
-    one level down, and the categories — five small queries over the monthly roll-ups."""
+    one level down, and the categories — six small queries over the monthly roll-ups (the
+    trend and the areas from MonthlyLevelRollup, the categories from MonthlyCategoryRollup)."""
     month = month_start(month)
     months = _months_back(month, TREND_MONTHS)
+    levels = MonthlyLevelRollup.objects.filter(level=MonthlyLevelRollup.Level.SUBDISTRICT)
     by_category = MonthlyCategoryRollup.objects.all()
     if scope.subdistrict_id is not None:
+        levels = levels.filter(key=scope.subdistrict_id)
         by_category = by_category.filter(subdistrict_id=scope.subdistrict_id)
 
     trend_rows = {
         r["month"]: _counts(r)
-        for r in by_category.filter(month__gte=months[0], month__lte=month)
+        for r in levels.filter(month__gte=months[0], month__lte=month)
         .values("month")
         .annotate(**_sums())
         .order_by()
     }
     trend = [(m, _figures(None, f"{m:%Y-%m}", trend_rows.get(m, _zero()))) for m in months]
 
+    areas_qs = MonthlyLevelRollup.objects.filter(month=month, key__isnull=False)
     if scope.subdistrict_id is None:
-        area_counts = {
-            r["subdistrict_id"]: _counts(r)
-            for r in by_category.filter(month=month, subdistrict_id__isnull=False)
-            .values("subdistrict_id")
-            .annotate(**_sums())
-            .order_by()
-        }
-        names = dict(Subdistrict.objects.filter(pk__in=list(area_counts)).values_list("pk", "name"))
+        areas_qs = areas_qs.filter(level=MonthlyLevelRollup.Level.SUBDISTRICT)
+        names_of: Any = Subdistrict.objects
     else:
-        area_counts = {
-            r["community_id"]: _counts(r)
-            for r in MonthlyRollup.objects.filter(
-                month=month, subdistrict_id=scope.subdistrict_id, community_id__isnull=False
-            )
-            .values("community_id")
-            .annotate(**_sums())
-            .order_by()
-        }
-        names = dict(Community.objects.filter(pk__in=list(area_counts)).values_list("pk", "name"))
+        areas_qs = areas_qs.filter(
+            level=MonthlyLevelRollup.Level.COMMUNITY, subdistrict_id=scope.subdistrict_id
+        )
+        names_of = Community.objects
+    area_counts = {
+        values[0]: dict(zip(COUNTERS, values[1:], strict=True))
+        for values in areas_qs.values_list("key", *COUNTERS)
+    }
+    names = dict(names_of.filter(pk__in=list(area_counts)).values_list("pk", "name"))
     areas = sorted(
         (_figures(k, names.get(k, ""), c) for k, c in area_counts.items()),
         key=lambda a: (-a.counts["received"], a.name),
@@ -256,4 +255,66 @@ def place_category_baseline(
     )
     for community, category, month, n in rows.iterator(chunk_size=20000):
         out[(community, category)][month] = int(n)
+    return out
+
+
+@dataclass(frozen=True)
+class PlaceCategoryStats:
+    community_id: int
+    category_id: int
+    total: int  # orders received in the month
+    peak: int  # on its busiest day
+    days: int  # days with orders
+    baseline_mean: float  # per month over the baseline months (months without orders: 0)
+    baseline_sd: float
+
+
+def place_category_month_stats(
+    month: dt.date, baseline_months: list[dt.date]
+) -> list[PlaceCategoryStats]:
+    """For every community × category with orders in the month: its total, busiest day and
+    days with orders (from the daily roll-up), and the mean and standard deviation of its
+    monthly counts over `baseline_months` (from the monthly community × category roll-up),
+    in one query: what a month's hotspot scan starts from."""
+    start = month_start(month)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    ops = connection.ops
+    daily = ops.quote_name(DailyRollup._meta.db_table)
+    monthly = ops.quote_name(MonthlyPlaceCategoryRollup._meta.db_table)
+    base = [ops.adapt_datefield_value(month_start(m)) for m in baseline_months] or [None]
+    marks = ", ".join(["%s"] * len(base))
+    sql = f"""
+        WITH per_day AS (
+            SELECT community_id, category_id, day, SUM(received) AS n FROM {daily}
+            WHERE day >= %s AND day < %s AND community_id IS NOT NULL
+            GROUP BY community_id, category_id, day
+        ), per_key AS (
+            SELECT community_id, category_id, SUM(n) AS total, MAX(n) AS peak, COUNT(*) AS days
+            FROM per_day GROUP BY community_id, category_id
+        ), baseline AS (
+            SELECT community_id, category_id, SUM(received) AS s1,
+                   SUM(received * received) AS s2
+            FROM {monthly} WHERE month IN ({marks}) AND community_id IS NOT NULL
+            GROUP BY community_id, category_id
+        )
+        SELECT k.community_id, k.category_id, k.total, k.peak, k.days,
+               COALESCE(b.s1, 0), COALESCE(b.s2, 0)
+        FROM per_key k LEFT JOIN baseline b
+          ON b.community_id = k.community_id AND b.category_id = k.category_id
+        WHERE k.total > 0
+    """
+    k = max(1, len(baseline_months))
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end), *base]
+        )
+        for community, category, total, peak, days, s1, s2 in cursor.fetchall():
+            mean = float(s1) / k
+            variance = max(0.0, float(s2) / k - mean * mean)
+            out.append(
+                PlaceCategoryStats(
+                    community, category, int(total), int(peak), int(days), mean, variance**0.5
+                )
+            )
     return out

@@ -28,8 +28,7 @@ from gongzhi.insights.rankings import previous_month, ranking
 from gongzhi.insights.selectors import (
     Scope,
     dashboard_summary,
-    place_category_baseline,
-    place_category_days,
+    place_category_month_stats,
     rollups_as_of,
 )
 from gongzhi.workorders import rates
@@ -53,24 +52,18 @@ def repeat_ms(fn: Callable[[], Any], repeats: int) -> list[float]:
 
 def hotspot_scan_proxy(month: dt.date) -> int:
     """Places × categories whose month is above mean + 3 σ of their previous 12 months (a
-    stand-in for the real scan: same reads, simpler statistics). Returns how many."""
-    days = place_category_days(month)
+    stand-in for the real scan: the same reads from the roll-ups, plainer statistics).
+    Returns how many."""
     baseline_months = []
     m = month.replace(day=1)
     for _ in range(12):
         m = previous_month(m)
         baseline_months.append(m)
-    baseline = place_category_baseline(baseline_months)
-    raised = 0
-    for key, by_day in days.items():
-        total = sum(by_day.values())
-        history = baseline.get(key, {})
-        values = [history.get(b, 0) for b in baseline_months]
-        mean = sum(values) / len(values)
-        sd = statistics.pstdev(values)
-        if total > mean + 3 * max(sd, 1.0):
-            raised += 1
-    return raised
+    return sum(
+        1
+        for s in place_category_month_stats(month, baseline_months)
+        if s.total > s.baseline_mean + 3 * max(s.baseline_sd, 1.0)
+    )
 
 
 def load_hook(dotted: str) -> Callable[[dt.date], Any]:

@@ -16,6 +16,7 @@ from gongzhi.insights.models import (
     Counters,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyLevelRollup,
     MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
@@ -28,11 +29,13 @@ _DAILY = ("day", "subdistrict_id", "community_id", "unit_id", "category_id")
 _MONTHLY = ("month", "subdistrict_id", "community_id", "unit_id")
 _MONTHLY_CATEGORY = ("month", "subdistrict_id", "category_id")
 _MONTHLY_PLACE_CATEGORY = ("month", "subdistrict_id", "community_id", "category_id")
+_MONTHLY_LEVEL = ("month", "level", "key", "subdistrict_id")
 TABLES: tuple[tuple[type[Counters], tuple[str, ...]], ...] = (
     (DailyRollup, _DAILY),
     (MonthlyRollup, _MONTHLY),
     (MonthlyCategoryRollup, _MONTHLY_CATEGORY),
     (MonthlyPlaceCategoryRollup, _MONTHLY_PLACE_CATEGORY),
+    (MonthlyLevelRollup, _MONTHLY_LEVEL),
 )
 
 
@@ -40,13 +43,18 @@ def _bits(flags: int) -> list[int]:
     return [(flags >> i) & 1 for i in range(len(COUNTERS))]
 
 
-def _keys(c: Contribution) -> tuple[tuple[object, ...], ...]:
-    """The contribution's bucket in each table of TABLES."""
+def _keys(c: Contribution) -> tuple[list[tuple[object, ...]], ...]:
+    """The contribution's buckets in each table of TABLES."""
     return (
-        (c.day, c.subdistrict_id, c.community_id, c.unit_id, c.category_id),
-        (c.month, c.subdistrict_id, c.community_id, c.unit_id),
-        (c.month, c.subdistrict_id, c.category_id),
-        (c.month, c.subdistrict_id, c.community_id, c.category_id),
+        [(c.day, c.subdistrict_id, c.community_id, c.unit_id, c.category_id)],
+        [(c.month, c.subdistrict_id, c.community_id, c.unit_id)],
+        [(c.month, c.subdistrict_id, c.category_id)],
+        [(c.month, c.subdistrict_id, c.community_id, c.category_id)],
+        [
+            (c.month, "subdistrict", c.subdistrict_id, c.subdistrict_id),
+            (c.month, "community", c.community_id, c.subdistrict_id),
+            (c.month, "unit", c.unit_id, None),
+        ],
     )
 
 
@@ -60,10 +68,11 @@ class Deltas:
 
     def add(self, c: Contribution, sign: int) -> None:
         bits = _bits(c.flags)
-        for table, key in zip(self.tables, _keys(c), strict=True):
-            vector = table[key]
-            for i, b in enumerate(bits):
-                vector[i] += sign * b
+        for table, keys in zip(self.tables, _keys(c), strict=True):
+            for key in keys:
+                vector = table[key]
+                for i, b in enumerate(bits):
+                    vector[i] += sign * b
 
 
 def _stored(ids: list[int]) -> dict[int, Contribution]:

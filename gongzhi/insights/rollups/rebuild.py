@@ -25,6 +25,7 @@ from gongzhi.insights.models import (
     COUNTERS,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyLevelRollup,
     MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
@@ -96,6 +97,7 @@ def rollups_rebuild(
     monthly = _qn(MonthlyRollup._meta.db_table)
     monthly_category = _qn(MonthlyCategoryRollup._meta.db_table)
     monthly_place_category = _qn(MonthlyPlaceCategoryRollup._meta.db_table)
+    monthly_level = _qn(MonthlyLevelRollup._meta.db_table)
     counters = ", ".join(COUNTERS)
     with transaction.atomic():
         state = lock_state(wait=True)
@@ -172,6 +174,19 @@ def rollups_rebuild(
                 f"GROUP BY {month_of_day}, subdistrict_id, community_id, category_id",
                 day_params,
             )
+            cursor.execute(f"DELETE FROM {monthly_level}{month_where}", month_params)
+            for level, key, subdistrict in (
+                ("subdistrict", "subdistrict_id", "subdistrict_id"),
+                ("community", "community_id", "subdistrict_id"),
+                ("unit", "unit_id", "NULL"),
+            ):
+                group = ", ".join(dict.fromkeys(c for c in (key, subdistrict) if c != "NULL"))
+                cursor.execute(
+                    f"INSERT INTO {monthly_level} (month, level, key, subdistrict_id, "
+                    f"{counters}) SELECT month, %s, {key}, {subdistrict}, {sums} "
+                    f"FROM {monthly}{month_where} GROUP BY month, {group}",
+                    [level, *month_params],
+                )
             lap("monthly")
         state.event_id, state.gaps, state.as_of = high, gaps, as_of
         state.rebuilt_at = now
@@ -179,7 +194,14 @@ def rollups_rebuild(
     if connection.vendor == "postgresql":
         # Fresh statistics for the planner: the ranking's plans depend on them.
         with connection.cursor() as cursor:
-            for table in (contribution, daily, monthly, monthly_category, monthly_place_category):
+            for table in (
+                contribution,
+                daily,
+                monthly,
+                monthly_category,
+                monthly_place_category,
+                monthly_level,
+            ):
                 cursor.execute(f"ANALYZE {table}")
         lap("analyze")
     result.event_id = high

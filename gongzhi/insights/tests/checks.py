@@ -10,6 +10,7 @@ from gongzhi.insights.models import (
     COUNTERS,
     DailyRollup,
     MonthlyCategoryRollup,
+    MonthlyLevelRollup,
     MonthlyPlaceCategoryRollup,
     MonthlyRollup,
     OrderContribution,
@@ -30,6 +31,7 @@ def snapshot() -> dict[str, dict[tuple[Any, ...], tuple[int, ...]]]:
             MonthlyPlaceCategoryRollup,
             ("month", "subdistrict_id", "community_id", "category_id"),
         ),
+        (MonthlyLevelRollup, ("month", "level", "key", "subdistrict_id")),
     ):
         table = {}
         for row in model.objects.values(*keys, *COUNTERS):

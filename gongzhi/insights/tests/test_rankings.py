@@ -1,7 +1,7 @@
 """The monthly ranking from the roll-ups: order, ranks, changes on last month, the bottom of the
 list and the grades 先进 / 进步 / 整改 / 治理类 by the thresholds in settings.
 
-Rows are written straight into MonthlyRollup with round figures: 100 orders due for a
+Rows are written straight into MonthlyLevelRollup with round figures: 100 orders due for a
 response and 100 valid callbacks, so that composite = 0.1 × responded in time + 0.45 ×
 resolved + 0.45 × satisfied (the default weights; no 基本满意).
 """
@@ -12,8 +12,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db.models import QuerySet
 
-from gongzhi.insights.models import MonthlyRollup
+from gongzhi.insights.models import MonthlyLevelRollup
 from gongzhi.insights.rankings import Grade, ranking
 from gongzhi.testing import World
 
@@ -54,15 +55,15 @@ def put(
     orders: int = 100,
     community: str | None = None,
 ) -> None:
-    """A month of a unit whose composite is `composite` (responses all in time: 10 points;
-    resolution and satisfaction equal)."""
+    """A month of a unit (or, with `community`, of that community) whose composite is
+    `composite`: responses all in time (10 points), resolution and satisfaction equal."""
     share = round((composite - 10.0) / 90.0 * 100)
-    community_obj = getattr(world, f"comm_{community}") if community else None
-    MonthlyRollup.objects.create(
+    place = getattr(world, f"comm_{community}") if community else None
+    MonthlyLevelRollup.objects.create(
         month=month,
-        unit=world.units[unit],
-        community=community_obj,
-        subdistrict=community_obj.subdistrict if community_obj else None,
+        level="community" if place else "unit",
+        key=place.pk if place else world.units[unit].pk,
+        subdistrict=place.subdistrict if place else None,
         received=orders,
         counted=orders,
         response_due=100,
@@ -71,6 +72,10 @@ def put(
         callbacks_resolved=share,
         satisfied=share,
     )
+
+
+def unit_row(world: World, unit: str, month: dt.date) -> QuerySet[MonthlyLevelRollup]:
+    return MonthlyLevelRollup.objects.filter(month=month, level="unit", key=world.units[unit].pk)
 
 
 def by_unit(world: World, rows: list[Any]) -> dict[str, Any]:
@@ -141,10 +146,10 @@ def test_it_grades_improved_the_biggest_rise(world: World) -> None:
     for i, unit in enumerate(UNITS):
         put(world, unit, OCT, 99.1 - 1.8 * i)
         put(world, unit, SEP, 99.1 - 1.8 * i)
-    MonthlyRollup.objects.filter(month=SEP, unit=world.units["cc_b1"]).update(
+    unit_row(world, "cc_b1", SEP).update(
         callbacks_resolved=80, satisfied=80
     )  # cc_b1: 82.0 in September, 91.9 in October
-    MonthlyRollup.objects.filter(month=SEP, unit=world.units["cc_a2"]).update(
+    unit_row(world, "cc_a2", SEP).update(
         callbacks_resolved=90, satisfied=90
     )  # cc_a2: 91.0 → 93.7, up less
     rows = by_unit(world, ranking("unit", OCT))
@@ -164,7 +169,7 @@ def test_it_leaves_units_with_few_orders_ungraded_and_unmarked(world: World) -> 
 def test_it_sorts_by_one_rate_with_its_change_on_last_month(world: World) -> None:
     put(world, "so_a", OCT, 96.0)
     put(world, "so_b", OCT, 90.0)
-    MonthlyRollup.objects.filter(unit=world.units["so_a"]).update(contacted_in_time=90)
+    unit_row(world, "so_a", OCT).update(contacted_in_time=90)
     put(world, "so_a", SEP, 96.0)
     rows = ranking("unit", OCT, by="response")
     assert [(r.key, r.value, r.delta) for r in rows] == [
@@ -174,8 +179,7 @@ def test_it_sorts_by_one_rate_with_its_change_on_last_month(world: World) -> Non
 
 
 def test_it_ranks_communities_within_one_subdistrict(world: World) -> None:
-    put(world, "cc_a1", OCT, 96.0, community="a1")
-    put(world, "property_x", OCT, 92.0, community="a1")
+    put(world, "cc_a1", OCT, 96.0, community="a1", orders=200)
     put(world, "cc_a2", OCT, 90.0, community="a2")
     put(world, "cc_b1", OCT, 99.0, community="b1")
     rows = ranking("community", OCT, within=world.sd_a.pk)

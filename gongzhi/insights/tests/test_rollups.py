@@ -108,3 +108,15 @@ def test_the_rollups_start_from_nothing_on_the_first_refresh(world: World) -> No
     result = rollups_refresh(now=at)
     assert result.changed == 1
     assert MonthlyRollup.objects.get().callbacks_resolved == 1
+
+
+def test_a_unit_ranked_within_a_subdistrict_counts_only_its_orders_there(world: World) -> None:
+    # Property X serves compound A1 (subdistrict A) and compound B1 (subdistrict B).
+    order_in(world, "contacted", at=AT)
+    order_in(world, "contacted", at=AT, lng=116.60, lat=39.95)
+    order_in(world, "contacted", at=AT, lng=116.60, lat=39.95)
+    rollups_refresh(now=AT)
+    month = dt.date(2025, 10, 1)
+    (everywhere,) = ranking("unit", month)
+    (in_a,) = ranking("unit", month, within=world.sd_a.pk)
+    assert (everywhere.counts["counted"], in_a.counts["counted"]) == (3, 1)

@@ -14,6 +14,7 @@ from gongzhi.insights.selectors import (
     dashboard_summary,
     place_category_baseline,
     place_category_days,
+    place_category_month_stats,
 )
 from gongzhi.testing import World
 from gongzhi.workorders.sla import SHANGHAI
@@ -90,3 +91,17 @@ def test_the_scan_reads_a_month_by_place_category_and_day(orders: World) -> None
     }
     baseline = place_category_baseline([dt.date(2025, 9, 1), dt.date(2025, 8, 1)])
     assert baseline[(orders.comm_a1.pk, elevator.pk)] == {dt.date(2025, 9, 1): 1}
+
+
+def test_the_scan_gets_each_place_and_category_with_its_baseline(orders: World) -> None:
+    elevator = category("property-elevator")
+    stats = {
+        (s.community_id, s.category_id): s
+        for s in place_category_month_stats(
+            dt.date(2025, 10, 1), [dt.date(2025, 9, 1), dt.date(2025, 8, 1)]
+        )
+    }
+    a1 = stats[(orders.comm_a1.pk, elevator.pk)]
+    assert (a1.total, a1.peak, a1.days) == (2, 1, 2)
+    assert (a1.baseline_mean, a1.baseline_sd) == (0.5, 0.5)
+    assert len(stats) == 3  # and heating at A2, the declined order at B1

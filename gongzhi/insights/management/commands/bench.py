@@ -67,7 +67,7 @@ def insights_parser() -> argparse.ArgumentParser:
     p.add_argument("--chunk", type=int, default=250_000, help="orders per COPY chunk")
     p.add_argument(
         "--hotspot-scan",
-        default="gongzhi.insights.bench.measure:hotspot_scan_proxy",
+        default="gongzhi.insights.hotspots.scan:bench_scan",
         help="module:function of the month to time as the hotspot scan",
     )
     p.add_argument("--here", action="store_true", help=argparse.SUPPRESS)
@@ -195,6 +195,12 @@ class Command(BaseCommand):
             "monthly_category": built.monthly_category_rows,
             "monthly_place_category": built.monthly_place_category_rows,
         }
+        # The hotspot scan's compound × month counts: a roll-up of their own, built here too.
+        from gongzhi.insights.hotspots.counts import compound_counts_rebuild
+
+        started = time.perf_counter()
+        result["rollup_rows"]["compound_month"] = compound_counts_rebuild()
+        result["compound_counts_build_s"] = round(time.perf_counter() - started, 1)
         month = opts.month or previous_month(timezone.localdate(now))
         result.update(
             measure.measure(
