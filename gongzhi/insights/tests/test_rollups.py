@@ -6,9 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import psycopg
+import pytest
+from django.db import connection
+
 from gongzhi.insights.models import MonthlyRollup, RollupState
 from gongzhi.insights.rankings import ranking
 from gongzhi.insights.rollups import rollups_refresh
+from gongzhi.insights.rollups.refresh import ensure_state
 from gongzhi.testing import World
 from gongzhi.workorders import services
 from gongzhi.workorders.models import WorkOrderEvent
@@ -120,3 +125,24 @@ def test_a_unit_ranked_within_a_subdistrict_counts_only_its_orders_there(world: 
     (everywhere,) = ranking("unit", month)
     (in_a,) = ranking("unit", month, within=world.sd_a.pk)
     assert (everywhere.counts["counted"], in_a.counts["counted"]) == (3, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_returns_at_once_while_another_one_holds_the_watermark() -> None:
+    ensure_state()
+    config = connection.settings_dict
+    other = psycopg.connect(
+        dbname=config["NAME"],
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+    )
+    try:
+        other.execute("SELECT * FROM insights_rollupstate WHERE name = 'rollups' FOR UPDATE")
+        assert rollups_refresh(now=AT).busy is True
+        other.rollback()
+        assert rollups_refresh(now=AT).busy is False
+    finally:
+        other.close()
