@@ -69,12 +69,10 @@ class _Flag:
 
 def _judge(lv: Cells, *, alpha_cell: float, evidence: dict[str, object]) -> list[_Flag]:
     """The statistics of one level's cells (stats.py); the flagged cells."""
-    if not lv.keys:
+    if not len(lv.place):
         return []
     b = lv.baseline
-    categories = sorted({c for _p, c in lv.keys})
-    index = {c: i for i, c in enumerate(categories)}
-    groups = np.array([index[c] for _p, c in lv.keys], dtype=np.int64)
+    categories, groups = np.unique(lv.category, return_inverse=True)
     excess, e2 = stats.dispersion_terms(b)
     fit = lv.tested & (b.s1 > 0)
     phi_by_category = stats.dispersion(excess[fit], e2[fit], groups[fit], len(categories))
@@ -100,7 +98,7 @@ def _judge(lv: Cells, *, alpha_cell: float, evidence: dict[str, object]) -> list
     z = stats.z_score(lv.n_now[hit], exp.mean[hit], exp.variance[hit])
     flags = []
     for j, i in enumerate(hit):
-        place, category = lv.keys[i]
+        place, category = int(lv.place[i]), int(lv.category[i])
         same = exp.share_same[i]
         flags.append(
             _Flag(
