@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import pickle
 import platform
 import statistics
 import time
@@ -96,6 +97,9 @@ HEAD_WEIGHT = 0.5
 CHAR_SVM_C = 10.0
 WORD_SVM_C = 3.0
 NB_ALPHA = 0.1
+#: Inverse regularisation of the stacker (chosen by 5-fold CV with two fold seeds: 0.1–0.3
+#: beat 1.0 by ~0.3 points of macro-F1 on both).
+STACKER_C = 0.3
 
 
 def _words(text: str) -> list[str]:
@@ -233,7 +237,9 @@ class _Base:
 
 
 def _stacker() -> Pipeline:
-    return Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(C=1.0, max_iter=2000))])
+    return Pipeline(
+        [("scale", StandardScaler()), ("lr", LogisticRegression(C=STACKER_C, max_iter=2000))]
+    )
 
 
 def _folds(y: NDArray[Any], wanted: int) -> StratifiedKFold:
@@ -563,7 +569,17 @@ class CategoryClassifier:
         """
         try:
             payload = joblib.load(Path(path))
-        except (OSError, EOFError, ValueError, KeyError) as exc:
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            KeyError,
+            IndexError,
+            TypeError,
+            AttributeError,
+            ImportError,
+            pickle.UnpicklingError,
+        ) as exc:
             raise ArtifactError(f"{path}: not a classifier artifact ({exc})") from exc
         if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
             found = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
@@ -604,7 +620,8 @@ def evaluate(
     ``threshold``, ``train_seconds`` (the whole :meth:`CategoryClassifier.fit`, inner
     CV included), ``ms_per_order`` (mean wall time of :meth:`CategoryClassifier.predict_top`
     on one raw text, normalisation included, over up to ``latency_sample`` test rows),
-    and the row counts. ``n_jobs`` is passed to :class:`CategoryClassifier`.
+    ``cpu_ms_per_order`` (the same in CPU time of this process, which a busy machine
+    inflates less), and the row counts. ``n_jobs`` is passed to :class:`CategoryClassifier`.
     """
     train_texts, train_labels = _split(train_rows)
     test_texts, test_labels = _split(test_rows)
@@ -622,10 +639,11 @@ def evaluate(
 
     sample = test_texts[:latency_sample]
     model.predict_top(sample[0])  # warm caches (jieba dictionary, OpenCC tables)
-    tick = time.perf_counter()
+    tick, cpu_tick = time.perf_counter(), time.process_time()
     for text in sample:
         model.predict_top(text)
     ms_per_order = (time.perf_counter() - tick) * 1000 / len(sample)
+    cpu_ms_per_order = (time.process_time() - cpu_tick) * 1000 / len(sample)
 
     return {
         "accuracy": float(accuracy_score(truth, predicted)),
@@ -636,6 +654,7 @@ def evaluate(
         "threshold": model.threshold if model.threshold <= 1.0 else None,
         "train_seconds": round(train_seconds, 3),
         "ms_per_order": round(ms_per_order, 3),
+        "cpu_ms_per_order": round(cpu_ms_per_order, 3),
         "n_train": len(train_rows),
         "n_test": len(test_rows),
     }
@@ -650,6 +669,7 @@ FIGURES = (
     "threshold",
     "train_seconds",
     "ms_per_order",
+    "cpu_ms_per_order",
 )
 
 
