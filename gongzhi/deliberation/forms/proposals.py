@@ -47,7 +47,7 @@ class AcceptForm(forms.Form):
         label=_("议事案标题"),
         max_length=120,
         required=False,
-        help_text=_("留空则沿用议题标题"),
+        help_text=_("可改得更概括；留空则沿用议题标题"),
     )
     into = Choice(
         queryset=Case.objects.none(),

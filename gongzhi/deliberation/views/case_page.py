@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Person
 from gongzhi.deliberation import selectors
@@ -22,11 +23,24 @@ from gongzhi.deliberation.models import (
     Spending,
     Step,
     SupervisionVisit,
+    UnitRole,
 )
 from gongzhi.deliberation.services import tally
 from gongzhi.deliberation.services.evaluation import threshold
 from gongzhi.workorders.models import WorkOrder
 from gongzhi.workorders.selectors import orders_visible_to
+
+# What each step is about, beside its one-character name.
+STEP_NAMES: dict[str, Any] = {
+    Step.COLLECT: _("征集议题"),
+    Step.DELIBERATE: _("协商议事"),
+    Step.NOTICE: _("决议公示"),
+    Step.ACT: _("实事立项"),
+    Step.SUPERVISE: _("实施监督"),
+    Step.EVALUATE: _("居民评价"),
+    Step.CLOSED: _("已办结"),
+    Step.WITHDRAWN: _("议题终止"),
+}
 
 # Which of the five sections a step's details live in (notice is shown inside 议).
 SECTION_OF_STEP: dict[str, str] = {
@@ -97,7 +111,7 @@ def _project_view(person: Person, case: Case) -> ProjectView | None:
         spent_pct=min(100, int(budget.spent * 100 / budget.planned)) if budget.planned else 0,
         lines=list(project.budget_lines.all()),
         milestones=list(project.milestones.all()),
-        units=list(project.unit_links.all()),
+        units=sorted(project.unit_links.all(), key=lambda u: u.role != UnitRole.LEAD),
         updates=list(project.updates.select_related("by", "unit").order_by("-at", "-id")),
         spendings=list(
             Spending.objects.filter(line__project=project)

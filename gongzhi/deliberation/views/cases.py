@@ -10,15 +10,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.accounts.models import Role
+from gongzhi.accounts.selectors import person_scope
 from gongzhi.deliberation import selectors
 from gongzhi.deliberation.errors import DeliberationError, NotFound
 from gongzhi.deliberation.forms.filters import CaseFilterForm
 from gongzhi.deliberation.models import Case, Step, VisitPhoto
 from gongzhi.deliberation.views.case_actions import ACTIONS, BY_NAME, CaseAction
-from gongzhi.deliberation.views.case_page import CasePage, case_page
+from gongzhi.deliberation.views.case_page import SECTION_OF_STEP, STEP_NAMES, CasePage, case_page
 from gongzhi.deliberation.views.edge import (
     error_status,
     error_text,
@@ -29,15 +30,6 @@ from gongzhi.deliberation.views.edge import (
 
 PAGE_SIZE = 20
 TEMPLATE = "deliberation/case.html"
-# What each step is about, beside its one-character name in the page header.
-STEP_NAMES: dict[str, Any] = {
-    Step.COLLECT: _("征集议题"),
-    Step.DELIBERATE: _("协商议事"),
-    Step.NOTICE: _("决议公示"),
-    Step.ACT: _("实事立项"),
-    Step.SUPERVISE: _("实施监督"),
-    Step.EVALUATE: _("居民评价"),
-}
 # Kinds of event made by residents: the public history does not name them.
 RESIDENT_EVENTS = frozenset({"objection_raised", "rated"})
 
@@ -57,6 +49,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filters": form,
         "page": page,
+        "rows": [{"case": c, "step_name": STEP_NAMES.get(c.step, "")} for c in page.object_list],
+        # Same memberships query as the navigation's (cached on the person): no extra cost.
+        "may_propose": Role.RESIDENT in person_scope(person).roles,
         "steps": [(s, str(label)) for s, label in Step.choices],
         "query": query.urlencode(),
     }
@@ -98,6 +93,10 @@ def _action_entries(
     return by_section
 
 
+def _turn_section(step: str) -> str:
+    return "notice" if step == Step.NOTICE else SECTION_OF_STEP.get(step, "")
+
+
 def _render(request: HttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
     person = person_of(request)
     page = case_page(person, case)
@@ -108,17 +107,24 @@ def _render(request: HttpRequest, case: Case, status: int = 200, **extra: Any) -
         for entry in entries
         if entry["per_row"]
     }
+    offered = {
+        section: [e for e in entries if not e["per_row"]] for section, entries in actions.items()
+    }
     context = {
         "page": page,
         "case": page.case,
-        "actions": {
-            section: [e for e in entries if not e["per_row"]]
-            for section, entries in actions.items()
-        },
+        "actions": offered,
         "row_actions": per_row,
         "resident_events": RESIDENT_EVENTS,
         "step_withdrawn": page.case.step == Step.WITHDRAWN,
-        "step_name": STEP_NAMES.get(page.case.step, ""),
+        "step_name": ""
+        if page.case.step in (Step.CLOSED, Step.WITHDRAWN)
+        else STEP_NAMES.get(page.case.step, ""),
+        # The first action waiting for this person in the current step, announced at the top
+        # of the page: a resident on a phone would otherwise scroll past four sections to find
+        # the rating form.
+        "turn": next(iter(offered.get(_turn_section(page.case.step), [])), None),
+        "turn_anchor": f"#step-{page.current_section}",
         **extra,
     }
     template = TEMPLATE + ("#body" if is_htmx(request) else "")

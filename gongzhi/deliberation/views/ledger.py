@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET
 from gongzhi.deliberation import selectors
 from gongzhi.deliberation.exports import ledger_workbook
 from gongzhi.deliberation.forms.filters import LedgerFilterForm, PlaceFilterForm
-from gongzhi.deliberation.models import Step
+from gongzhi.deliberation.models import ProjectUnit, Step, UnitRole
+from gongzhi.deliberation.views.case_page import STEP_NAMES
 from gongzhi.deliberation.views.edge import is_htmx, person_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +33,13 @@ def _ledger_form(request: HttpRequest) -> LedgerFilterForm:
         .distinct()
     )
     return LedgerFilterForm(request.GET or None, years=years)
+
+
+def _percent(years: list[selectors.LedgerYear]) -> int | None:
+    """Spent as a share of planned, in whole percent (None without a plan)."""
+    planned = sum((y.planned for y in years), start=selectors.ZERO)
+    spent = sum((y.spent for y in years), start=selectors.ZERO)
+    return round(spent * 100 / planned) if planned else None
 
 
 def _filters_label(form: LedgerFilterForm) -> str:
@@ -65,6 +74,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "planned": sum((y.planned for y in years), start=selectors.ZERO),
             "spent": sum((y.spent for y in years), start=selectors.ZERO),
         },
+        "spent_pct": _percent(years),
     }
     template = "deliberation/ledger.html"
     if is_htmx(request) and not request.htmx.boosted:  # type: ignore[attr-defined]
@@ -104,6 +114,18 @@ def near_deadline(person: Any, *, now: dt.datetime, **place: Any) -> Any:
     )
 
 
+UNITS = Prefetch("unit_links", queryset=ProjectUnit.objects.select_related("unit"))
+
+
+def _row(project: Any, days: int) -> dict[str, Any]:
+    return {
+        "project": project,
+        "days": days,
+        "lead": next((u.unit for u in project.unit_links.all() if u.role == UnitRole.LEAD), None),
+        "step_name": STEP_NAMES.get(project.case.step, ""),
+    }
+
+
 @login_required
 @require_GET
 def supervision(request: HttpRequest) -> HttpResponse:
@@ -113,12 +135,12 @@ def supervision(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     late = [
-        {"project": p, "days": (today - p.deadline).days}
-        for p in selectors.late_projects(person, now=now, **place)
+        _row(p, (today - p.deadline).days)
+        for p in selectors.late_projects(person, now=now, **place).prefetch_related(UNITS)
     ]
     near = [
-        {"project": p, "days": (p.deadline - today).days}
-        for p in near_deadline(person, now=now, **place)
+        _row(p, (p.deadline - today).days)
+        for p in near_deadline(person, now=now, **place).prefetch_related(UNITS)
     ]
     groups = [
         {

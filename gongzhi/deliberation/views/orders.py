@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongzhi.deliberation.selectors import projects_for_order
+from gongzhi.deliberation.views.case_page import STEP_NAMES
 from gongzhi.deliberation.views.edge import person_of
 from gongzhi.workorders.errors import NotFound
 from gongzhi.workorders.selectors import order_get_for
@@ -24,5 +25,8 @@ def order_projects(request: HttpRequest, number: str) -> HttpResponse:
         order = order_get_for(person_of(request), number)
     except NotFound as exc:
         raise Http404 from exc
-    projects = list(projects_for_order(order))
+    projects = [
+        {"project": p, "step_name": STEP_NAMES.get(p.case.step, "")}
+        for p in projects_for_order(order)
+    ]
     return render(request, "deliberation/_order_projects.html", {"projects": projects})

@@ -127,7 +127,11 @@ def card_context(
         prefix = f"p{proposal.pk}"
         entry["screen"] = {
             "accept": bound.get("accept")
-            or AcceptForm(prefix=f"{prefix}-accept", cases=choices.cases(proposal.community_id)),
+            or AcceptForm(
+                prefix=f"{prefix}-accept",
+                cases=choices.cases(proposal.community_id),
+                initial={"title": proposal.title},
+            ),
             "merge": bound.get("merge")
             or MergeForm(
                 prefix=f"{prefix}-merge",
