@@ -118,3 +118,9 @@ def test_a_category_without_enough_history_is_skipped(world: World) -> None:
     assert seasons.heating is not None
     assert seasons.heating.pk in result.skipped_categories
     assert result.hotspots == []
+
+
+def test_a_district_without_orders_has_no_hotspots(world: World) -> None:
+    result = hotspots_scan(day=NOVEMBER, now=SCANNED)
+    assert (result.tested, result.hotspots, result.skipped_categories) == (0, [], [])
+    assert result.scan is not None and result.scan.flagged == 0
