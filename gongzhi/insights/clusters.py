@@ -30,7 +30,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -130,42 +129,45 @@ def _background(end: dt.datetime) -> list[str]:
 def find_clusters(
     groups: dict[GroupKey, list[_Order]], background: Sequence[str] = ()
 ) -> list[Found]:
-    """The clusters in these groups (see the module's docstring). Pure computation."""
-    if not groups:
-        return []
+    """The clusters in these groups (see the module's docstring). Pure computation, one
+    category at a time (so that memory follows the largest category, not the month)."""
     threshold = settings.GONGZHI_CLUSTER_SIMILARITY
     min_size = settings.GONGZHI_CLUSTER_MIN_SIZE
-    keys = list(groups)
-    texts = [o.text for k in keys for o in groups[k]]
-    vectors = vectorizer().fit([*texts, *background]).transform(texts)  # rows L2-normalised
+    by_category: dict[int, list[GroupKey]] = defaultdict(list)
+    for key in groups:
+        by_category[key[2]].append(key)
     found: list[Found] = []
-    offset = 0
-    for key in keys:
-        orders = groups[key]
-        block = vectors[offset : offset + len(orders)]
-        offset += len(orders)
-        sim = (block @ block.T).toarray()
-        adjacency = csr_matrix(sim >= threshold)
-        n, labels = connected_components(adjacency, directed=False)
-        for label in range(n):
-            idx = np.flatnonzero(labels == label)
-            if len(idx) < min_size:
-                continue
-            inner = sim[np.ix_(idx, idx)]
-            mean_to_others = (inner.sum(axis=1) - 1.0) / (len(idx) - 1)
-            rep = int(idx[int(np.argmax(mean_to_others))])
-            off_diagonal = inner[~np.eye(len(idx), dtype=bool)]
-            found.append(
-                Found(
-                    key=key,
-                    subdistrict_id=orders[idx[0]].subdistrict_id,
-                    members=[orders[i].pk for i in idx],
-                    similarity=[round(float(sim[i, rep]), 4) for i in idx],
-                    representative=orders[rep].pk,
-                    cohesion=round(float(off_diagonal.mean()), 4),
-                )
-            )
+    for keys in by_category.values():
+        texts = [o.text for k in keys for o in groups[k]]
+        vectors = vectorizer().fit([*texts, *background]).transform(texts)  # L2-normalised
+        offset = 0
+        for key in keys:
+            orders = groups[key]
+            block = vectors[offset : offset + len(orders)]
+            offset += len(orders)
+            sim = (block @ block.T).tocsr()
+            linked = sim.multiply(sim >= threshold)
+            n, labels = connected_components(linked, directed=False)
+            for label in range(n):
+                idx = np.flatnonzero(labels == label)
+                if len(idx) >= min_size:
+                    found.append(_found(key, orders, idx, sim[idx][:, idx].toarray()))
     return found
+
+
+def _found(key: GroupKey, orders: list[_Order], idx: np.ndarray, inner: np.ndarray) -> Found:
+    """A cluster of orders[idx], `inner` their pairwise similarities."""
+    mean_to_others = (inner.sum(axis=1) - 1.0) / (len(idx) - 1)
+    rep = int(np.argmax(mean_to_others))
+    off_diagonal = inner[~np.eye(len(idx), dtype=bool)]
+    return Found(
+        key=key,
+        subdistrict_id=orders[idx[0]].subdistrict_id,
+        members=[orders[i].pk for i in idx],
+        similarity=[round(float(inner[j, rep]), 4) for j in range(len(idx))],
+        representative=orders[idx[rep]].pk,
+        cohesion=round(float(off_diagonal.mean()), 4),
+    )
 
 
 def clusters_scan(

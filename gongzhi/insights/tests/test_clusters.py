@@ -11,6 +11,7 @@ from gongzhi.deliberation.models import Origin
 from gongzhi.insights import services
 from gongzhi.insights.clusters import clusters_scan
 from gongzhi.insights.hotspots.models import Cluster, SignalStatus
+from gongzhi.insights.hotspots.selectors import cluster_detail, cluster_list
 from gongzhi.places.models import Compound
 from gongzhi.testing import World
 from gongzhi.workorders.models import Category, Channel, WorkOrder
@@ -151,3 +152,12 @@ def test_an_acted_cluster_is_kept_as_it_was_when_new_orders_come(
     assert (cluster.size, cluster.status) == (6, SignalStatus.ACTED)
     (fresh,) = result.clusters
     assert set(fresh.orders.values_list("pk", flat=True)) == {o.pk for o in later}
+
+
+def test_the_clusters_of_a_place_are_seen_by_its_staff_only(
+    world: World, filed: dict[str, list[WorkOrder]]
+) -> None:
+    (cluster,) = clusters_scan(start=NOVEMBER, now=AT).clusters
+    assert list(cluster_list(world.person("secretary_a1"), period_start=NOVEMBER)) == [cluster]
+    assert not cluster_list(world.person("secretary_b1")).exists()
+    assert cluster_detail(world.person("resident_a1"), cluster.pk) is None
