@@ -48,18 +48,26 @@ class ReasonForm(forms.Form):
 
 
 class ScheduleMeetingForm(forms.Form):
-    hall = Choice(
-        queryset=Hall.objects.none(),
-        label=_("议事厅"),
-        label_of=lambda h: f"{h.name}（{h.get_kind_display()}）",
-    )
+    """`invited` is the number of serving representatives of each hall's place (the ones the
+    meeting notice goes to), shown beside the hall."""
+
+    hall = Choice(queryset=Hall.objects.none(), label=_("议事厅"))
     title = forms.CharField(label=_("会议名称"), max_length=120)
     scheduled_at = LocalDateTimeField(label=_("召开时间"))
     agenda = _text(_("议程"), rows=3, required=False)
 
-    def __init__(self, *args: Any, halls: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, halls: Any, invited: dict[int, int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hall"].queryset = halls  # type: ignore[attr-defined]
+        counts = invited or {}
+        field = self.fields["hall"]
+        field.queryset = halls  # type: ignore[attr-defined]
+        field._label_of = lambda h: (  # type: ignore[attr-defined]
+            str(_("%(name)s（%(kind)s）· 通知 %(n)s 位议事代表"))
+            % {"name": h.name, "kind": h.get_kind_display(), "n": counts.get(h.pk, 0)}
+        )
+        field.help_text = _("议事厅所在小区或社区的在任代表将收到会议通知，并在会上签到、表决。")
 
 
 class PublishForm(forms.Form):

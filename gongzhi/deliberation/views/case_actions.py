@@ -114,9 +114,11 @@ def _schedule_form(page: CasePage, data: Any, prefix: str) -> Any:
         ),
     }
     halls = selectors.halls_for_community(page.case.community_id)
-    if data is None:
-        initial["hall"] = halls.first()
-    return ScheduleMeetingForm(data, prefix=prefix, halls=halls, initial=initial)
+    invited: dict[int, int] = {}
+    if data is None:  # shown, not posted: say whom each hall's meeting invites
+        invited = {h.pk: rules.serving_count(h.place) for h in halls}
+        initial["hall"] = next(iter(invited), None)
+    return ScheduleMeetingForm(data, prefix=prefix, halls=halls, initial=initial, invited=invited)
 
 
 def _create_project_form(page: CasePage, data: Any, prefix: str) -> Any:
