@@ -4,8 +4,9 @@ Orders are grouped by place (their compound, or their community when they have n
 category × window; inside a group, two orders are linked when the cosine similarity of their
 texts is at least GONGZHI_CLUSTER_SIMILARITY, and each connected set of at least
 GONGZHI_CLUSTER_MIN_SIZE orders is a cluster. Texts are compared as character 2–3-gram TF-IDF
-vectors (scikit-learn; Chinese needs no word segmentation for this, and the vectors cost
-milliseconds). The inverse document frequencies are fitted on the texts being grouped plus the
+vectors (scikit-learn, the n-grams hashed; Chinese needs no word segmentation for this, and a
+category's vectors are built and compared at a time, so memory follows the largest category).
+The inverse document frequencies are fitted on the texts being grouped (up to 20,000) plus the
 district's latest orders up to the window's end (GONGZHI_CLUSTER_IDF_SAMPLE of them, any
 category), so that what every order says ("来电人反映", "请尽快处理") weighs little while what a
 category's orders share ("暖气不热") still counts: a group's own texts alone would make its
@@ -31,7 +32,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from gongzhi.insights.hotspots.counts import local_bounds, next_month
 from gongzhi.insights.hotspots.models import Cluster, ClusterMember, SignalStatus
@@ -72,8 +73,21 @@ class ClusterScanResult:
     seconds: float = 0.0
 
 
-def vectorizer() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
+# Character 2–3-grams hashed (no vocabulary to hold or to miss), weighted by TF-IDF.
+_HASHER = HashingVectorizer(
+    analyzer="char", ngram_range=(2, 3), alternate_sign=False, norm=None, n_features=2**20
+)
+# The document frequencies are learnt from at most this many of the grouped texts.
+_IDF_FIT_TEXTS = 20_000
+
+
+def weights(texts: Sequence[str], background: Sequence[str]) -> TfidfTransformer:
+    """TF-IDF weights fitted on the background and (a sample of) the texts."""
+    sample = list(texts)
+    if len(sample) > _IDF_FIT_TEXTS:
+        rng = np.random.default_rng(0)
+        sample = [sample[i] for i in rng.choice(len(sample), _IDF_FIT_TEXTS, replace=False)]
+    return TfidfTransformer(sublinear_tf=True).fit(_HASHER.transform([*sample, *background]))
 
 
 def _groups(start: dt.datetime, end: dt.datetime, frozen: set[int]) -> dict[GroupKey, list[_Order]]:
@@ -136,10 +150,11 @@ def find_clusters(
     by_category: dict[int, list[GroupKey]] = defaultdict(list)
     for key in groups:
         by_category[key[2]].append(key)
+    tfidf = weights([o.text for orders in groups.values() for o in orders], background)
     found: list[Found] = []
     for keys in by_category.values():
         texts = [o.text for k in keys for o in groups[k]]
-        vectors = vectorizer().fit([*texts, *background]).transform(texts)  # L2-normalised
+        vectors = tfidf.transform(_HASHER.transform(texts))  # rows L2-normalised
         offset = 0
         for key in keys:
             orders = groups[key]
