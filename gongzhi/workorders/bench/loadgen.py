@@ -33,13 +33,19 @@ KEY_SLOT = "{key}"
 @dataclass(frozen=True)
 class Target:
     """One kind of request. `KEY_SLOT` in the body or a header value is replaced by a key unique
-    to each request (the idempotency key, so that every request creates a new order)."""
+    to each request (the idempotency key, so that every request creates a new order). With
+    several `variants` of the body, request n sends variant n mod len (different places and
+    texts, as real intake has)."""
 
     name: str
     method: str
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
+    variants: tuple[str, ...] = ()
+
+    def body_for(self, n: int) -> str:
+        return self.variants[n % len(self.variants)] if self.variants else self.body
 
 
 @dataclass
@@ -110,8 +116,8 @@ def _fill(text: str, key: str) -> str:
 # --- the Python engine ------------------------------------------------------------------------
 
 
-def _request_bytes(target: Target, host: str, port: int, key: str) -> bytes:
-    body = _fill(target.body, key).encode()
+def _request_bytes(target: Target, host: str, port: int, key: str, n: int = 0) -> bytes:
+    body = _fill(target.body_for(n), key).encode()
     lines = [f"{target.method} {target.path} HTTP/1.1", f"Host: {host}:{port}"]
     lines += [f"{k}: {_fill(v, key)}" for k, v in target.headers.items()]
     if body or target.method in ("POST", "PUT", "PATCH"):
@@ -183,7 +189,7 @@ async def _python_run(
                 if writer is None:
                     reader, writer = await asyncio.open_connection(host, port)
                 assert reader is not None
-                payload = _request_bytes(target, host, port, f"{run}-{cid}-{n}")
+                payload = _request_bytes(target, host, port, f"{run}-{cid}-{n}", cid + n)
                 t0 = time.perf_counter()
                 writer.write(payload)
                 status, keep_alive, body = await asyncio.wait_for(_read_response(reader), 10)
@@ -264,7 +270,8 @@ function request()
   local headers = {}
   for k, v in pairs(spec.headers) do headers[k] = fill(v, key) end
   local body = nil
-  if spec.body ~= "" then body = fill(spec.body, key) end
+  local template = spec.bodies[(n % #spec.bodies) + 1]
+  if template ~= "" then body = fill(template, key) end
   return wrk.format(spec.method, spec.path, headers, body)
 end
 
@@ -311,11 +318,12 @@ def _lua_string(text: str) -> str:
 
 
 def _lua_spec(target: Target, run: str, limit: int) -> str:
+    bodies = ", ".join(_lua_string(b) for b in (target.variants or (target.body,)))
     headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in target.headers.items())
     return (
         "{"
         f"run = {_lua_string(run)}, method = {_lua_string(target.method)}, "
-        f"path = {_lua_string(target.path)}, body = {_lua_string(target.body)}, "
+        f"path = {_lua_string(target.path)}, bodies = {{{bodies}}}, "
         f"headers = {{{headers}}}, limit = {int(limit)}"
         "}"
     )

@@ -77,11 +77,11 @@ def test_the_bare_write_refuses_a_get() -> None:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen_keys: list[str] = []
+    seen_bodies: list[bytes] = []
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        _Handler.seen_bodies.append(self.rfile.read(length) if length else b"")
         _Handler.seen_keys.append(self.headers.get("Idempotency-Key", ""))
         status = 500 if self.path == "/fail" else 200
         body = b'{"ok":true}'
@@ -101,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def local_server() -> Iterator[int]:
     _Handler.seen_keys = []
+    _Handler.seen_bodies = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -134,6 +135,16 @@ def test_each_request_carries_its_own_key(local_server: int) -> None:
     assert len(set(_Handler.seen_keys)) == 20
 
 
+def test_requests_cycle_through_the_body_variants(local_server: int) -> None:
+    target = loadgen.Target("t", "POST", "/ok", variants=("a=1", "a=2", "a=3"))
+
+    loadgen.run_python(
+        target, host="127.0.0.1", port=local_server, clients=1, seconds=5, max_requests=6
+    )
+
+    assert set(_Handler.seen_bodies) == {b"a=1", b"a=2", b"a=3"}
+
+
 def test_the_python_engine_counts_error_answers(local_server: int) -> None:
     result = loadgen.run_python(
         _post("/fail"), host="127.0.0.1", port=local_server, clients=2, seconds=5, max_requests=10
@@ -154,6 +165,19 @@ def test_the_wrk_engine_measures_and_sends_unique_keys(local_server: int) -> Non
 
     assert result.requests > 0 and result.errors == 0
     assert len(set(_Handler.seen_keys)) == len(_Handler.seen_keys)
+
+
+@pytest.mark.skipif(
+    shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)"
+)
+def test_the_wrk_engine_cycles_through_the_body_variants(local_server: int) -> None:
+    target = loadgen.Target("t", "POST", "/ok", variants=("a=中", "a=2"))
+
+    loadgen.run_wrk(
+        target, host="127.0.0.1", port=local_server, clients=1, seconds=1, max_requests=10
+    )
+
+    assert set(_Handler.seen_bodies) == {"a=中".encode(), b"a=2"}
 
 
 def test_it_refuses_a_target_off_this_machine() -> None:

@@ -31,7 +31,14 @@ class Command(BaseCommand):
         p = sub.add_parser("intake", help="intake throughput and latency against two floors")
         p.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
         p.add_argument("--seconds", type=float, default=10.0, help="measured seconds per target")
-        p.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per target")
+        p.add_argument(
+            "--warmup",
+            type=float,
+            default=3.0,
+            help="warm-up seconds per target, not measured, after the cold start (load until "
+            "no request takes over a second: each worker's first requests import and build "
+            "its in-memory indexes); 0 skips both",
+        )
         p.add_argument(
             "--max-requests",
             type=int,
