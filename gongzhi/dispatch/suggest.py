@@ -1,0 +1,298 @@
+"""Suggestions at intake: category, place and unit for every new order, and whether it may be
+dispatched without a human look.
+
+`advise()` runs in the intake request before the order is written, and asks the database
+nothing once this process has its model and gazetteer:
+
+* categories: the top three of the active classifier artifact (ModelArtifact, loaded once per
+  process and looked up again every GONGZHI_CLASSIFIER_CHECK_SECONDS, or at once after an
+  activation in this process); none active → no category suggestion;
+* place: the order's own (the operator's choice or the requester's coordinates via
+  places.locate), else the place the gazetteer settles in the address and text.
+
+`advice_record()` runs in the intake's transaction after the order row exists: it keeps the
+suggestion (OrderSuggestion), with the unit the responsibility matrix gives for the top
+category, and links likely duplicates.
+
+The rule for dispatching without a human look (Advice.permits): the top category is the one
+the order is filed under, and its confidence reaches the threshold — GONGZHI_AUTO_DISPATCH_THRESHOLD
+if set, else the artifact's own (the lowest confidence at which its training data's inner
+cross-validation reached 97 % precision). With no model active the responsibility matrix alone
+decides, as before there was one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from gongzhi.dispatch.duplicates import duplicates_link
+from gongzhi.dispatch.gazetteer import COMPOUND, PlaceMatch, best_place, find_places
+from gongzhi.dispatch.models import Decision, ModelArtifact, OrderSuggestion
+from gongzhi.workorders.matrix import Place, Suggestion, suggestions_for
+from gongzhi.workorders.models import Category, Status, WorkOrder
+
+if TYPE_CHECKING:
+    from gongzhi.dispatch.classifier import CategoryClassifier
+
+__all__ = [
+    "Advice",
+    "Guess",
+    "LoadedModel",
+    "active_model",
+    "advice_record",
+    "advise",
+    "invalidate_model",
+]
+
+log = logging.getLogger(__name__)
+
+#: How many categories are suggested.
+TOP = 3
+#: A place read from the text is used for the order only when settled at least this surely.
+PLACE_MIN_CONFIDENCE = 0.75
+
+
+# --- the active model ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    artifact_id: int
+    version: str
+    classifier: CategoryClassifier
+    own_threshold: float | None
+
+    @property
+    def threshold(self) -> float | None:
+        """The threshold in force: the setting if given, else the artifact's own."""
+        setting = settings.GONGZHI_AUTO_DISPATCH_THRESHOLD
+        return float(setting) if setting is not None else self.own_threshold
+
+
+_lock = threading.Lock()
+_loaded: LoadedModel | None = None
+_checked_at = float("-inf")
+
+
+def _resolve(path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else Path(settings.DATA_DIR) / candidate
+
+
+def active_model() -> LoadedModel | None:
+    """The active artifact, loaded (once per process and version), or None. Reads the registry
+    at most once every GONGZHI_CLASSIFIER_CHECK_SECONDS; a file that cannot be loaded is logged
+    and treated as no model (intake never fails for it)."""
+    global _loaded, _checked_at
+    # Imported here: scikit-learn and jieba load only in processes that have a model to run.
+    from gongzhi.dispatch.classifier import ArtifactError, CategoryClassifier
+
+    with _lock:
+        if time.monotonic() - _checked_at < settings.GONGZHI_CLASSIFIER_CHECK_SECONDS:
+            return _loaded
+        row = ModelArtifact.objects.filter(active=True).values("id", "version", "path").first()
+        if row is None:
+            _loaded = None
+        elif _loaded is None or (_loaded.artifact_id, _loaded.version) != (
+            row["id"],
+            row["version"],
+        ):
+            try:
+                classifier = CategoryClassifier.load(_resolve(row["path"]))
+            except (OSError, ArtifactError) as exc:
+                log.error("dispatch: cannot load model %s: %s", row["version"], exc)
+                _loaded = None
+            else:
+                own = classifier.threshold if classifier.threshold <= 1.0 else None
+                _loaded = LoadedModel(row["id"], row["version"], classifier, own)
+        _checked_at = time.monotonic()
+        return _loaded
+
+
+def invalidate_model() -> None:
+    """Look the active artifact up again at the next intake (after an activation)."""
+    global _checked_at
+    with _lock:
+        _checked_at = float("-inf")
+
+
+# --- advice -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guess:
+    code: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What intake learnt from the text before writing the order.
+
+    `place_source` is where the order's place comes from: "operator", "coordinates", "text"
+    (then `place` is the gazetteer's match), or "" (none). `places` are every place the text
+    names.
+    """
+
+    model_version: str = ""
+    categories: tuple[Guess, ...] = ()
+    threshold: float | None = None
+    place_source: str = ""
+    place: PlaceMatch | None = None
+    places: tuple[PlaceMatch, ...] = field(default=())
+
+    @property
+    def top(self) -> Guess | None:
+        return self.categories[0] if self.categories else None
+
+    def verdict(self, category_code: str) -> str:
+        """The model's word on dispatching an order filed under `category_code` without a human
+        look: Decision.AUTO, or why not (the matrix must still place it)."""
+        if not self.model_version:
+            return Decision.NO_MODEL
+        top = self.top
+        if top is None or self.threshold is None or top.confidence < self.threshold:
+            return Decision.BELOW_THRESHOLD
+        if top.code != category_code:
+            return Decision.CATEGORY_DIFFERS
+        return Decision.AUTO
+
+    def permits(self, category_code: str) -> bool:
+        """May the matrix dispatch this order at intake? Always when no model is active."""
+        return self.verdict(category_code) in (Decision.AUTO, Decision.NO_MODEL)
+
+    def categories_data(self) -> list[dict[str, Any]]:
+        return [{"code": g.code, "confidence": round(g.confidence, 4)} for g in self.categories]
+
+    def place_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"source": self.place_source}
+        if self.place is not None:
+            data.update(self.place.as_dict())
+        elif self.places:
+            data["mentions"] = [m.as_dict() for m in self.places[:5]]
+        return data
+
+    def event_data(self) -> dict[str, Any]:
+        """What an automatic dispatch's event carries about the model (empty without one)."""
+        if not self.model_version or self.top is None:
+            return {}
+        return {
+            "model_version": self.model_version,
+            "confidence": round(self.top.confidence, 4),
+            "threshold": None if self.threshold is None else round(self.threshold, 4),
+            "suggestion": {"categories": self.categories_data(), "place": self.place_data()},
+        }
+
+
+def advise(
+    *,
+    text: str,
+    address: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    place_source: str = "",
+) -> Advice:
+    """Categories and (when the order has no place yet: `place_source` "") the place, for a new
+    order's text. No queries once the model and gazetteer are loaded; a few ms."""
+    loaded = active_model()
+    categories: tuple[Guess, ...] = ()
+    if loaded is not None and text.strip():
+        top = loaded.classifier.predict_top(text, TOP)
+        categories = tuple(Guess(code, confidence) for code, confidence in top)
+    place: PlaceMatch | None = None
+    places: tuple[PlaceMatch, ...] = ()
+    if not place_source:
+        places = tuple(find_places(f"{address} {text}".strip(), lng=lng, lat=lat))
+        found = best_place(places)
+        if found is not None and found.confidence >= PLACE_MIN_CONFIDENCE:
+            place, place_source = found, "text"
+    return Advice(
+        model_version=loaded.version if loaded is not None else "",
+        categories=categories,
+        threshold=loaded.threshold if loaded is not None else None,
+        place_source=place_source,
+        place=place,
+        places=places,
+    )
+
+
+def place_ids(advice: Advice) -> tuple[int | None, int | None, int | None]:
+    """(compound, community, subdistrict) of the place the text gave, or Nones."""
+    if advice.place is None or advice.place.place is None:
+        return None, None, None
+    ref = advice.place.place
+    compound = ref.compound_id if ref.level == COMPOUND else None
+    return compound, ref.community_id, ref.subdistrict_id
+
+
+def _unit_for(
+    order: WorkOrder, advice: Advice, matrix: Suggestion | None
+) -> tuple[Category | None, Suggestion | None]:
+    """The top category and what the matrix gives for it at the order's place. The intake's
+    own matrix answer is reused when the top category is the order's."""
+    top = advice.top
+    if top is None:
+        return None, None
+    if top.code == order.category.code:
+        if matrix is not None:
+            return order.category, matrix
+        category: Category | None = order.category
+    else:
+        category = (
+            Category.objects.filter(code=top.code, is_active=True).select_related("parent").first()
+        )
+    if category is None:
+        return None, None
+    place = Place(order.compound_id, order.community_id, order.subdistrict_id)
+    found = suggestions_for(category, place, limit=1)
+    return category, found[0] if found else None
+
+
+def advice_record(
+    *,
+    order: WorkOrder,
+    advice: Advice,
+    wanted: bool,
+    matrix: Suggestion | None,
+    at: dt.datetime,
+) -> OrderSuggestion | None:
+    """Keep what was suggested for a just-received `order` and link its likely duplicates.
+    `wanted` is whether automatic dispatch was asked for; `matrix` the matrix's answer for the
+    order's category if intake asked. Run inside the intake's transaction. Nothing is kept when
+    there was nothing to suggest (no model, and the place was not read from the text)."""
+    duplicates_link(order=order, at=at)
+    if not advice.model_version and advice.place_source != "text":
+        return None
+    if order.status == Status.DISPATCHED:
+        decision = Decision.AUTO
+    elif not wanted:
+        decision = Decision.MANUAL
+    else:
+        verdict = advice.verdict(order.category.code)
+        decision = Decision.UNPLACED if verdict in (Decision.AUTO, Decision.NO_MODEL) else verdict
+    category, unit = _unit_for(order, advice, matrix)
+    top = advice.top
+    return OrderSuggestion.objects.create(
+        order=order,
+        model_version=advice.model_version,
+        categories=advice.categories_data(),
+        category=category,
+        confidence=round(top.confidence, 4) if top is not None else None,
+        threshold=advice.threshold,
+        place=advice.place_data(),
+        unit=unit.lead if unit is not None else None,
+        assisting=[{"id": u.pk, "code": u.code, "name": u.name} for u in unit.assisting]
+        if unit is not None
+        else [],
+        unit_reason=unit.reason[:255] if unit is not None else "",
+        decision=decision,
+        created_at=at,
+    )
