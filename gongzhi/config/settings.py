@@ -346,3 +346,20 @@ GONGZHI_TOPIC_RATE_PRIOR = env_int("GONGZHI_TOPIC_RATE_PRIOR", 20)
 GONGZHI_PLAYBOOK_POOL = env_int("GONGZHI_PLAYBOOK_POOL", 400)
 # …and below this text similarity a past order is listed only after the similar ones.
 GONGZHI_PLAYBOOK_MIN_SIMILARITY = env_float("GONGZHI_PLAYBOOK_MIN_SIMILARITY", 0.15)
+
+# --- 智能派单: dispatch intelligence (gongzhi.dispatch) --------------------------------------
+# Automatic dispatch at intake needs the active classifier's top category to be the order's with
+# at least this confidence; unset: the artifact's own threshold (97 % precision on its training
+# data's inner cross-validation). With no model active the responsibility matrix alone decides.
+_threshold = env_str("GONGZHI_AUTO_DISPATCH_THRESHOLD", "").strip()
+GONGZHI_AUTO_DISPATCH_THRESHOLD = float(_threshold) if _threshold else None
+# How often a process looks up which model artifact is active (an activation in the same
+# process takes effect at once).
+GONGZHI_CLASSIFIER_CHECK_SECONDS = env_int("GONGZHI_CLASSIFIER_CHECK_SECONDS", 300)
+# Where trained model artifacts are written (relative paths in the registry are under DATA_DIR).
+GONGZHI_MODEL_DIR = Path(env_str("GONGZHI_MODEL_DIR", str(DATA_DIR / "models")))
+# Near-duplicates (dispatch/duplicates.py): open orders at the same place received in the last
+# DAYS days whose text similarity (+ BONUS for the same category) reaches SIMILARITY are linked.
+GONGZHI_DUPLICATE_DAYS = env_int("GONGZHI_DUPLICATE_DAYS", 7)
+GONGZHI_DUPLICATE_SIMILARITY = env_float("GONGZHI_DUPLICATE_SIMILARITY", 0.45)
+GONGZHI_DUPLICATE_CATEGORY_BONUS = env_float("GONGZHI_DUPLICATE_CATEGORY_BONUS", 0.1)

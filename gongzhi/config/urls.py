@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("gongzhi.accounts.urls")),
     path("places/", include("gongzhi.places.urls")),
     path("orders/", include("gongzhi.workorders.urls")),
+    path("dispatch/", include("gongzhi.dispatch.urls")),
     path("deliberation/", include("gongzhi.deliberation.urls")),
     path("notifications/", include("gongzhi.notifications.urls")),
     path("open311/", include("gongzhi.open311.urls")),

@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.accounts.models import Unit
 from gongzhi.workorders.forms.fields import (
     RESOLVED_CHOICES,
+    CategoryIndex,
     UnitChoiceField,
     UnitMultipleChoiceField,
     _handling_units,
     _yes_no,
+    category_index,
 )
 from gongzhi.workorders.models import DeclineReason, Satisfaction
 
@@ -116,13 +118,19 @@ class DispatchForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 4}),
         help_text=_("按住 Ctrl（Mac 为 ⌘）可选多个。"),
     )
+    # The dispatcher's correction of the category (blank or unchanged: the order keeps its own).
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=())
     note = forms.CharField(label=_("派单说明"), max_length=2000, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: CategoryIndex | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = _handling_units()
         self.fields["lead"].queryset = units  # type: ignore[attr-defined]
         self.fields["assisting"].queryset = units  # type: ignore[attr-defined]
+        # A desk page builds the category list once and hands it to each card's form.
+        choices = list((categories or category_index()).choices)
+        choices[0] = ("", _("不更改类别"))
+        self.fields["category"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

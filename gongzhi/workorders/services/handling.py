@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Person, Unit
+from gongzhi.dispatch.feedback import feedback_on_dispatch
 from gongzhi.notifications.services import notify
 from gongzhi.workorders import sla
 from gongzhi.workorders.errors import (
@@ -19,6 +20,7 @@ from gongzhi.workorders.errors import (
 from gongzhi.workorders.matrix import matrix_resolve
 from gongzhi.workorders.models import (
     Assignment,
+    Category,
     EventKind,
     Status,
     UnitRole,
@@ -103,6 +105,43 @@ def dispatch_to(
     return order
 
 
+def _recategorise(order: WorkOrder, category: Category | str | None) -> dict[str, Any]:
+    """The dispatcher's correction of a locked order's category, before any unit has accepted
+    it: priority and deadlines follow the new category (still counted from receipt). Returns
+    what the dispatch event records about it (nothing when the category stays)."""
+    if category is None:
+        return {}
+    from gongzhi.workorders.services.intake import category_for
+
+    new = category_for(category)
+    if new.pk == order.category_id:
+        return {}
+    if order.accepted_at is not None:
+        raise TransitionNotAllowed(_("已签收的工单不能更改类别"), order=order.number)
+    old = order.category
+    deadlines = sla.deadlines_for(start=order.received_at, category=new, urgency=order.urgency)
+    order.category = new
+    order.priority = sla.priority_for(new, order.urgency)
+    order.contact_due_at = deadlines.contact_due_at
+    order.contact_warn_at = deadlines.contact_warn_at
+    order.resolve_due_at = deadlines.resolve_due_at
+    order.resolve_warn_at = deadlines.resolve_warn_at
+    order.deadline_provisional = deadlines.provisional
+    order.save(
+        update_fields=[
+            "category",
+            "priority",
+            "contact_due_at",
+            "contact_warn_at",
+            "resolve_due_at",
+            "resolve_warn_at",
+            "deadline_provisional",
+            "updated_at",
+        ]
+    )
+    return {"category": {"from": old.code, "to": new.code}}
+
+
 @transaction.atomic
 def workorder_dispatch(
     *,
@@ -111,21 +150,29 @@ def workorder_dispatch(
     lead: Unit,
     assisting: Iterable[Unit] = (),
     note: str = "",
+    category: Category | str | None = None,
     at: dt.datetime | None = None,
 ) -> WorkOrder:
     """Dispatch a received order to its lead unit (首接负责: that unit leads it from now on)
-    and assisting units. Dispatcher only. Locks the order; notifies the units after commit."""
+    and assisting units, under `category` if the dispatcher corrects it. Dispatcher only. Locks
+    the order; notifies the units after commit. A correction of the order's suggestion (another
+    category or lead unit) is kept as training feedback (gongzhi.dispatch.feedback)."""
     order, grant, _target = begin(order, Action.DISPATCH, by)
-    return dispatch_to(
+    now = now_or(at)
+    changed = _recategorise(order, category)
+    order = dispatch_to(
         order,
         lead=lead,
         assisting=assisting,
         by=by,
         unit_id=grant.unit_id,
         kind=EventKind.DISPATCHED,
-        at=now_or(at),
+        at=now,
         note=note,
+        data=changed,
     )
+    feedback_on_dispatch(order=order, by=by, at=now)
+    return order
 
 
 @transaction.atomic
@@ -160,23 +207,30 @@ def workorder_redispatch(
     lead: Unit,
     assisting: Iterable[Unit] = (),
     note: str = "",
+    category: Category | str | None = None,
     at: dt.datetime | None = None,
 ) -> WorkOrder:
-    """Give the order to another lead unit (after a return, or the dispatcher's correction).
-    The old assignments are released, the deadlines kept (they run from receipt)."""
+    """Give the order to another lead unit (after a return, or the dispatcher's correction),
+    under `category` if the dispatcher corrects it (only before a unit has accepted the order).
+    The old assignments are released, the deadlines kept (they run from receipt). A correction
+    of the order's suggestion is kept as training feedback."""
     order, grant, _target = begin(order, Action.REDISPATCH, by)
     previous = order.lead_unit.code if order.lead_unit_id else None  # type: ignore[union-attr]
-    return dispatch_to(
+    now = now_or(at)
+    changed = _recategorise(order, category)
+    order = dispatch_to(
         order,
         lead=lead,
         assisting=assisting,
         by=by,
         unit_id=grant.unit_id,
         kind=EventKind.REDISPATCHED,
-        at=now_or(at),
+        at=now,
         note=note,
-        data={"previous_lead": previous},
+        data={"previous_lead": previous, **changed},
     )
+    feedback_on_dispatch(order=order, by=by, at=now)
+    return order
 
 
 @transaction.atomic

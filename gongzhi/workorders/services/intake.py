@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Person
+from gongzhi.dispatch import suggest as dispatch_suggest
 from gongzhi.places.locate import locate
 from gongzhi.places.models import Community, Compound
 from gongzhi.workorders import sla
@@ -87,6 +88,14 @@ def workorder_receive(
     responsibility matrix places is dispatched in the same transaction (event
     auto_dispatched); otherwise it waits on the dispatcher's desk. Deadlines and priority are
     computed here (sla.py).
+
+    Dispatch intelligence (gongzhi.dispatch.suggest): the text is read before anything is
+    written — the active classifier's top categories and, for an order without a place, the
+    place the gazetteer settles in the address and text (then the order's place). With a model
+    active, automatic dispatch also needs the model's top category to be the order's with a
+    confidence at the threshold; the event then carries the model version and confidence. The
+    suggestion is kept and likely duplicates at the same place are linked, in the same
+    transaction.
     """
     grant = receive_grant(by, channel)
     if grant is None:
@@ -128,6 +137,15 @@ def workorder_receive(
         if community_id is None:
             community_id = located.community_id
             subdistrict_id = located.subdistrict_id
+    if compound is not None or community is not None:
+        place_source = "operator"
+    else:
+        place_source = "coordinates" if community_id is not None else ""
+    advice = dispatch_suggest.advise(
+        text=description, address=address, lng=lng, lat=lat, place_source=place_source
+    )
+    if advice.place_source == "text":
+        compound_id, community_id, subdistrict_id = dispatch_suggest.place_ids(advice)
     if community_id is not None and subdistrict_id is None:
         subdistrict_id = (
             Community.objects.filter(pk=community_id)
@@ -189,21 +207,27 @@ def workorder_receive(
                 to_status=Status.RECEIVED,
                 data={"channel": channel, "source": source} if source else {"channel": channel},
             )
-            if auto_dispatch:
-                suggestion = matrix_resolve(order)
-                if suggestion is not None:
-                    from gongzhi.workorders.services.handling import dispatch_to
+            suggestion = matrix_resolve(order) if auto_dispatch else None
+            if suggestion is not None and advice.permits(category.code):
+                from gongzhi.workorders.services.handling import dispatch_to
 
-                    dispatch_to(
-                        order,
-                        lead=suggestion.lead,
-                        assisting=suggestion.assisting,
-                        by=None,
-                        unit_id=None,
-                        kind=EventKind.AUTO_DISPATCHED,
-                        at=now,
-                        data={"rule": suggestion.rule.pk, "reason": suggestion.reason},
-                    )
+                dispatch_to(
+                    order,
+                    lead=suggestion.lead,
+                    assisting=suggestion.assisting,
+                    by=None,
+                    unit_id=None,
+                    kind=EventKind.AUTO_DISPATCHED,
+                    at=now,
+                    data={
+                        "rule": suggestion.rule.pk,
+                        "reason": suggestion.reason,
+                        **advice.event_data(),
+                    },
+                )
+            dispatch_suggest.advice_record(
+                order=order, advice=advice, wanted=auto_dispatch, matrix=suggestion, at=now
+            )
     except IntegrityError:
         for row in stored:
             row.file.delete(save=False)

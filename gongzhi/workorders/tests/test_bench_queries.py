@@ -73,10 +73,12 @@ def test_an_open311_intake_with_dispatch_costs_a_fixed_number_of_queries(
     client: Client, world: World, keys: dict[str, str], django_assert_num_queries: Any
 ) -> None:
     _open311(client, world, keys["open311"], 0)  # builds the place index, records the key's use
+    _open311(client, world, keys["open311"], 2)  # the first comparison builds the gazetteer
     # key; category; idempotency look-up; time limits; savepoint; number; order; event;
     # matrix rules; lead unit; assisting unit; assignments; order update; event;
-    # notifications (lead, assisting); release savepoint
-    with django_assert_num_queries(17):
+    # notifications (lead, assisting); the open orders at the place and the links to the
+    # same requests before (dispatch.duplicates); release savepoint
+    with django_assert_num_queries(19):
         response = _open311(client, world, keys["open311"], 1)
     assert response.status_code == 200
     assert WorkOrder.objects.latest("pk").status == Status.DISPATCHED
@@ -86,11 +88,12 @@ def test_a_native_intake_with_dispatch_costs_a_fixed_number_of_queries(
     client: Client, world: World, keys: dict[str, str], django_assert_num_queries: Any
 ) -> None:
     _native(client, world, keys["native"], 0)
+    _native(client, world, keys["native"], 2)  # the first comparison builds the gazetteer
     # key; compound; the operator's memberships; category; idempotency look-up; community;
-    # time limits; the 13 writes and reads of the dispatching intake as above (savepoint to
-    # release); the order as the caller sees it: the order, and its events, assignments,
-    # photos, whistle calls, callbacks and extensions
-    with django_assert_num_queries(27):
+    # time limits; the 15 writes and reads of the dispatching intake as above (savepoint to
+    # release, duplicates included); the order as the caller sees it: the order, and its
+    # events, assignments, photos, whistle calls, callbacks and extensions
+    with django_assert_num_queries(29):
         response = _native(client, world, keys["native"], 1)
     assert response.status_code == 201
     assert json.loads(response.content)["status"] == Status.DISPATCHED

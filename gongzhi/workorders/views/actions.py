@@ -63,7 +63,12 @@ SPECS: dict[Action, ActionSpec] = {
             _("派单"),
             DispatchForm,
             lambda o, by, d: services.workorder_dispatch(
-                order=o, by=by, lead=d["lead"], assisting=d["assisting"], note=d["note"]
+                order=o,
+                by=by,
+                lead=d["lead"],
+                assisting=d["assisting"],
+                note=d["note"],
+                category=d.get("category") or None,
             ),
             _("已派单"),
         ),
@@ -72,7 +77,12 @@ SPECS: dict[Action, ActionSpec] = {
             _("改派"),
             DispatchForm,
             lambda o, by, d: services.workorder_redispatch(
-                order=o, by=by, lead=d["lead"], assisting=d["assisting"], note=d["note"]
+                order=o,
+                by=by,
+                lead=d["lead"],
+                assisting=d["assisting"],
+                note=d["note"],
+                category=d.get("category") or None,
             ),
             _("已改派"),
         ),

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.dispatch.selectors import category_labels, desk_advice, with_advice
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
 from gongzhi.workorders.forms import (
@@ -25,6 +26,7 @@ from gongzhi.workorders.forms import (
     ExtensionDecisionForm,
     MergeForm,
 )
+from gongzhi.workorders.forms.fields import CategoryIndex, category_index
 from gongzhi.workorders.matrix import Place, suggestions_for
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
 from gongzhi.workorders.privacy import requester_masked
@@ -57,15 +59,23 @@ def _query(request: HttpRequest) -> str:
 # --- Dispatcher's desk ---------------------------------------------------------------------
 
 
-def _dispatch_card(order: WorkOrder, **extra: Any) -> dict[str, Any]:
+def _dispatch_card(
+    order: WorkOrder, *, categories: CategoryIndex | None = None, **extra: Any
+) -> dict[str, Any]:
+    """One order's card. `categories` is the page's category list, shared by its cards."""
     suggestions = suggestions_for(
         order.category, Place(order.compound_id, order.community_id, order.subdistrict_id)
     )
     best = suggestions[0] if suggestions else None
-    initial = {"lead": best.lead.pk, "assisting": [u.pk for u in best.assisting]} if best else {}
+    initial: dict[str, Any] = {"category": order.category.code}
+    if best:
+        initial.update({"lead": best.lead.pk, "assisting": [u.pk for u in best.assisting]})
     returns = getattr(order, "returns", [])
+    categories = categories or category_index()
     return {
         "order": order,
+        # Dispatch intelligence: the intake's suggestion, ready to accept, and likely duplicates.
+        "advice": desk_advice(order, labels=category_labels(categories.choices)),
         "suggestions": [
             {
                 "lead": s.lead,
@@ -79,7 +89,8 @@ def _dispatch_card(order: WorkOrder, **extra: Any) -> dict[str, Any]:
         ],
         "suggestion_missing": _("权责清单没有匹配的承办单位，请人工选择。") if not best else "",
         "return_note": returns[-1].note if returns else "",
-        "dispatch_form": extra.pop("dispatch_form", None) or DispatchForm(initial=initial),
+        "dispatch_form": extra.pop("dispatch_form", None)
+        or DispatchForm(initial=initial, categories=categories),
         "merge_form": extra.pop("merge_form", None) or MergeForm(),
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
         **extra,
@@ -98,7 +109,7 @@ def _desk_order(request: HttpRequest, number: str) -> WorkOrder:
 def dispatch_desk(request: HttpRequest) -> HttpResponse:
     _require(request, Action.DISPATCH)
     tab = "extensions" if request.GET.get("tab") == "extensions" else "orders"
-    orders = dispatcher_desk().prefetch_related(
+    orders = with_advice(dispatcher_desk()).prefetch_related(
         Prefetch(
             "events",
             queryset=WorkOrderEvent.objects.filter(kind=EventKind.RETURNED).order_by("at"),
@@ -109,7 +120,8 @@ def dispatch_desk(request: HttpRequest) -> HttpResponse:
     page: Any
     if tab == "orders":
         page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-        cards = [_dispatch_card(o) for o in page.object_list]
+        categories = category_index()
+        cards = [_dispatch_card(o, categories=categories) for o in page.object_list]
     else:
         page = Paginator(extensions, PAGE_SIZE).get_page(request.GET.get("page"))
         cards = [{"extension": x, "form": ExtensionDecisionForm()} for x in page.object_list]

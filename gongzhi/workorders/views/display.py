@@ -154,6 +154,13 @@ def staff_timeline(events: Iterable[WorkOrderEvent]) -> list[StaffEvent]:
     shown = []
     for e in events:
         label, who = str(e.get_kind_display()), _("系统")
+        if e.kind == EventKind.AUTO_DISPATCHED and e.data.get("model_version"):
+            # Which model decided, and how sure it was (gongzhi.dispatch.suggest).
+            label = _("%(label)s（模型 %(version)s · 置信度 %(percent)d%%）") % {
+                "label": label,
+                "version": e.data["model_version"],
+                "percent": round(float(e.data.get("confidence") or 0) * 100),
+            }
         if by_requester(e):
             label = _("回访（诉求人网上评价）")
             who = _("诉求人")

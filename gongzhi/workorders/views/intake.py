@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from gongzhi.dispatch.selectors import suggestion_cached
 from gongzhi.places.models import Community, Compound
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import WorkOrderError
@@ -91,10 +92,19 @@ def intake(request: HttpRequest) -> HttpResponse:
     except WorkOrderError as exc:
         context = _context(request, form, domain_error=error_text(exc))
         return render(request, template, context, status=400)
+    suggestion = suggestion_cached(order)
     if order.status == Status.DISPATCHED and order.lead_unit is not None:
         note = _("已按权责清单派至 %(unit)s") % {"unit": order.lead_unit.name}
+        if suggestion is not None and suggestion.model_version and suggestion.confidence:
+            note = _("已自动派至 %(unit)s（模型 %(version)s，置信度 %(percent)d%%）") % {
+                "unit": order.lead_unit.name,
+                "version": suggestion.model_version,
+                "percent": round(suggestion.confidence * 100),
+            }
     else:
         note = _("待派单员派单")
+        if suggestion is not None and suggestion.model_version:
+            note += " · " + str(suggestion.get_decision_display())
     if not request.htmx:  # type: ignore[attr-defined]
         from django.contrib import messages
 
