@@ -27,9 +27,10 @@ For each problem c of month M:
 each part divided by its largest value among the month's problems, the weights
 GONGZHI_TOPIC_WEIGHTS (summing to 1, so a problem that leads on every part scores 100).
 
-With `by_place_kind` the counts come from CompoundMonthCount and the rates from the orders
-themselves (resolved_at; the satisfaction the latest reached callback left on the order), as
-the roll-ups have no compound kind; orders without a compound are left out.
+With `by_place_kind` the counts come from CompoundMonthCount and the callback counters from
+the roll-ups' per-order bits (OrderContribution) joined to the orders' compounds, as the
+roll-up tables have no compound kind; orders without a compound are left out, and a requester
+repeats within the same kind of compound.
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ from django.db.models import Sum
 
 from gongzhi.insights.hotspots.counts import add_months, local_bounds, next_month
 from gongzhi.insights.hotspots.models import CompoundMonthCount
-from gongzhi.insights.models import MonthlyCategoryRollup, MonthlyPlaceCategoryRollup
+from gongzhi.insights.models import (
+    MonthlyCategoryRollup,
+    MonthlyPlaceCategoryRollup,
+    OrderContribution,
+)
+from gongzhi.insights.rollups.contributions import BIT
 from gongzhi.places.models import Community, Compound
-from gongzhi.workorders.models import Category, Satisfaction, WorkOrder
+from gongzhi.workorders.models import Category, WorkOrder
 
 Key = tuple[int, str]  # category id, place kind ("" when not split)
 PARTS = ("frequency", "repetition", "unresolved", "spread")
@@ -176,7 +182,7 @@ def _by_kind(
     out: dict[Key, _Counts] = defaultdict(_Counts)
     all_places: dict[str, set[int]] = defaultdict(set)
     qs = CompoundMonthCount.objects.filter(
-        month__gte=add_months(month, -12), month__lte=month, received__gt=0
+        month__in=[month, *(add_months(month, -k) for k in (1, 2, 3, 12))], received__gt=0
     )
     if subdistrict_id is not None:
         qs = qs.filter(subdistrict_id=subdistrict_id)
@@ -206,25 +212,34 @@ def _by_kind(
             months_seen[(compound, category)] += 1
     for (category, _kind), counts in out.items():
         counts.persistent = sum(1 for p in counts.places if months_seen[(p, category)] >= 2)
-    # Rates from the orders of the month (the roll-ups have no compound kind).
-    start, end = local_bounds(month, next_month(month))
-    orders = WorkOrder.objects.filter(
-        received_at__gte=start, received_at__lt=end, compound_id__isnull=False
+    # The callback counters of the month's orders by compound kind: the roll-ups' own
+    # per-order bits (OrderContribution), joined to the orders' compounds.
+    qn = connection.ops.quote_name
+    d = connection.ops.adapt_datefield_value
+    sums = ", ".join(
+        f"SUM(CASE WHEN (oc.flags & {BIT[c]}) <> 0 THEN 1 ELSE 0 END)"
+        for c in ("callbacks", "callbacks_resolved", "satisfied", "basically", "unsatisfied")
     )
+    where = "oc.day >= %s AND oc.day < %s"
+    params: list[Any] = [d(month), d(next_month(month))]
     if subdistrict_id is not None:
-        orders = orders.filter(subdistrict_id=subdistrict_id)
-    for compound, category, resolved, satisfaction in orders.values_list(
-        "compound_id", "category_id", "resolved_at", "satisfaction"
-    ).iterator(chunk_size=20000):
-        key = (category, kinds.get(compound, ""))
-        if key not in out or not satisfaction:
-            continue
-        c = out[key]
-        c.callbacks += 1
-        c.resolved += resolved is not None
-        c.satisfied += satisfaction == Satisfaction.SATISFIED
-        c.basically += satisfaction == Satisfaction.BASICALLY
-        c.unsatisfied += satisfaction == Satisfaction.UNSATISFIED
+        where += " AND oc.subdistrict_id = %s"
+        params.append(subdistrict_id)
+    sql = (
+        f"SELECT oc.category_id, c.kind, {sums} "
+        f"FROM {qn(OrderContribution._meta.db_table)} oc "
+        f"JOIN {qn(WorkOrder._meta.db_table)} o ON o.id = oc.order_id "
+        f"JOIN {qn(Compound._meta.db_table)} c ON c.id = o.compound_id "
+        f"WHERE {where} GROUP BY oc.category_id, c.kind"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for category, kind, callbacks, resolved, satisfied, basically, unsatisfied in cursor:
+            c = out.get((category, kind))
+            if c is not None:
+                c.callbacks, c.resolved = int(callbacks or 0), int(resolved or 0)
+                c.satisfied, c.basically = int(satisfied or 0), int(basically or 0)
+                c.unsatisfied = int(unsatisfied or 0)
     return dict(out), {k: len(v) for k, v in all_places.items()}
 
 
@@ -242,28 +257,26 @@ def _repeat_orders(month: dt.date, subdistrict_id: int | None, by_kind: bool) ->
     if subdistrict_id is not None:
         where += " AND o.subdistrict_id = %s"
         params.append(subdistrict_id)
-    place = ", o.compound_id" if by_kind else ""
+    kind = join = ""
+    if by_kind:
+        kind = ", c.kind"
+        join = f"JOIN {qn(Compound._meta.db_table)} c ON c.id = o.compound_id"
     sql = f"""
-        SELECT category_id{", compound_id" if by_kind else ""}, SUM(in_month) FROM (
-            SELECT o.category_id{place}, o.requester_phone,
+        SELECT category_id{", kind" if by_kind else ""}, SUM(in_month) FROM (
+            SELECT o.category_id{kind}, o.requester_phone,
                 SUM(CASE WHEN o.received_at >= %s THEN 1 ELSE 0 END) AS in_month
-            FROM {qn(WorkOrder._meta.db_table)} o
+            FROM {qn(WorkOrder._meta.db_table)} o {join}
             WHERE {where}
-            GROUP BY o.category_id{place}, o.requester_phone
+            GROUP BY o.category_id{kind}, o.requester_phone
             HAVING COUNT(*) >= 2
-        ) x GROUP BY category_id{", compound_id" if by_kind else ""}
+        ) x GROUP BY category_id{", kind" if by_kind else ""}
     """
-    kinds = _kinds() if by_kind else {}
     out: dict[Key, int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            if by_kind:
-                category, compound, n = row
-                out[(category, kinds.get(compound, ""))] += int(n or 0)
-            else:
-                category, n = row
-                out[(category, "")] += int(n or 0)
+            key = (row[0], row[1]) if by_kind else (row[0], "")
+            out[key] += int(row[-1] or 0)
     return out
 
 
