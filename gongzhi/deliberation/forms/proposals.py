@@ -7,7 +7,6 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.deliberation.forms.fields import Choice
 from gongzhi.deliberation.models import Case, Place, Proposal
 
 
@@ -42,36 +41,44 @@ class ProposeForm(forms.Form):
         return self._places[self.cleaned_data["place"]]
 
 
-class AcceptForm(forms.Form):
+class _PickForm(forms.Form):
+    """A form whose `into` field picks one of the objects the view loaded once for the whole
+    page (no query per rendered form)."""
+
+    def _set_into(self, objects: list[Any], label_of: Any, empty: Any) -> None:
+        self._objects = {str(o.pk): o for o in objects}
+        field = cast(forms.ChoiceField, self.fields["into"])
+        field.choices = [("", empty), *((str(o.pk), label_of(o)) for o in objects)]
+
+    def clean_into(self) -> Any:
+        value = self.cleaned_data["into"]
+        return self._objects.get(value) if value else None
+
+
+class AcceptForm(_PickForm):
     title = forms.CharField(
         label=_("议事案标题"),
         max_length=120,
         required=False,
         help_text=_("可改得更概括；留空则沿用议题标题"),
     )
-    into = Choice(
-        queryset=Case.objects.none(),
-        label=_("并入已有议事案"),
-        required=False,
-        empty_label=_("不并入，新立一案"),
-        label_of=lambda c: f"{c.number} {c.title}",
-    )
+    into = forms.ChoiceField(label=_("并入已有议事案"), required=False)
 
-    def __init__(self, *args: Any, cases: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cases: list[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = cases  # type: ignore[attr-defined]
+        self._set_into(cases, lambda c: f"{c.number} {c.title}", _("不并入，新立一案"))
 
 
-class MergeForm(forms.Form):
-    into = Choice(
-        queryset=Proposal.objects.none(),
-        label=_("合并到议题"),
-        label_of=lambda p: f"{p.title}（{p.support_count}人附议）",
-    )
+class MergeForm(_PickForm):
+    into = forms.ChoiceField(label=_("合并到议题"))
 
-    def __init__(self, *args: Any, proposals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, proposals: list[Proposal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = proposals  # type: ignore[attr-defined]
+        self._set_into(
+            proposals,
+            lambda p: _("%(title)s（%(n)s 人附议）") % {"title": p.title, "n": p.support_count},
+            "---------",
+        )
 
 
 class DeclineForm(forms.Form):

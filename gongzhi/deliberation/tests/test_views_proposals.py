@@ -193,3 +193,19 @@ def test_a_resident_posting_a_screening_gets_the_domains_message(
     assert "您无权进行此操作" in response.content.decode()
     p.refresh_from_db()
     assert p.status == ProposalStatus.OPEN
+
+
+def test_the_screening_page_costs_the_same_for_many_proposals(
+    d: Deliberation, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(6):
+        proposal(d)
+    secretary = as_(d, client, "secretary_a1")
+
+    # session, user, the memberships for the rules, the count and the page of proposals, the
+    # community's open cases and open proposals (once for all cards, not per card), the
+    # memberships for the navigation and the person's posts.
+    with django_assert_max_num_queries(9):
+        response = secretary.get("/deliberation/proposals/")
+
+    assert response.content.decode().count('data-action="merge"') == 6

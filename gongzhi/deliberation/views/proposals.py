@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.accounts.models import Membership, Person, Role
+from gongzhi.accounts.selectors import person_scope
 from gongzhi.deliberation import rules, selectors, services
 from gongzhi.deliberation.errors import DeliberationError, NotFound
 from gongzhi.deliberation.forms.proposals import AcceptForm, DeclineForm, MergeForm, ProposeForm
-from gongzhi.deliberation.models import Place, Proposal, ProposalStatus, place_of
+from gongzhi.deliberation.models import Case, Place, Proposal, ProposalStatus, place_of
 from gongzhi.deliberation.transitions import TABLE, Action
 from gongzhi.deliberation.views.edge import (
     error_status,
@@ -81,24 +82,31 @@ def _home_subdistrict_id(person: Person) -> int | None:
 
 
 class ScreenChoices:
-    """The open cases and open proposals of a community, read once per community on a page."""
+    """The open cases and open proposals of a community, read once per community on a page
+    (the screening forms of every card pick among them)."""
 
     def __init__(self, person: Person) -> None:
         self.person = person
-        self._cases: dict[int, Any] = {}
+        self._cases: dict[int, list[Case]] = {}
         self._proposals: dict[int, list[Proposal]] = {}
 
-    def cases(self, community_id: int) -> Any:
+    def cases(self, community_id: int) -> list[Case]:
         if community_id not in self._cases:
-            self._cases[community_id] = selectors.visible_cases(
-                self.person, community_id=community_id
-            ).filter(step__in=TABLE[Action.ADD_PROPOSAL].sources)
+            self._cases[community_id] = list(
+                selectors.visible_cases(self.person, community_id=community_id).filter(
+                    step__in=TABLE[Action.ADD_PROPOSAL].sources
+                )
+            )
         return self._cases[community_id]
 
-    def proposals(self, community_id: int, but: Proposal) -> Any:
-        return selectors.visible_proposals(
-            self.person, status=ProposalStatus.OPEN, community_id=community_id
-        ).exclude(pk=but.pk)
+    def proposals(self, community_id: int, but: Proposal) -> list[Proposal]:
+        if community_id not in self._proposals:
+            self._proposals[community_id] = list(
+                selectors.visible_proposals(
+                    self.person, status=ProposalStatus.OPEN, community_id=community_id
+                )
+            )
+        return [p for p in self._proposals[community_id] if p.pk != but.pk]
 
 
 def card_context(
@@ -176,7 +184,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "statuses": ProposalStatus.choices,
         "scoped": community_id is not None or subdistrict_id is not None,
-        "may_propose": bool(home_places(person)),
+        # Same memberships query as the navigation's (cached on the person).
+        "may_propose": Role.RESIDENT in person_scope(person).roles,
         "show_all": request.GET.get("all") == "1",
         "query": f"status={status}" + ("&all=1" if request.GET.get("all") == "1" else ""),
     }
