@@ -323,3 +323,19 @@ def test_the_seats_poll_returns_only_the_seats(
     )
 
     assert response.content.decode().lstrip().startswith('<section class="dl-card" id="seats"')
+
+
+def test_named_votes_are_listed_for_the_place_and_not_for_the_public(
+    d: Deliberation, client: Client, meeting: Meeting
+) -> None:
+    seat(d, meeting, 4)
+    motion = motion_for(d, meeting, mode="named")
+    services.vote_cast(motion=motion, by=d.reps[0].person, choice="yes")
+    services.vote_cast(motion=motion, by=d.reps[1].person, choice="no")
+    services.motion_decide(motion=motion, by=d.secretary)
+
+    staff = as_(d, client, "secretary_a1").get(f"/deliberation/meetings/{meeting.pk}/")
+    public = as_(d, client, "resident_a1").get(f"/deliberation/meetings/{meeting.pk}/")
+
+    assert "rep_a1_1 赞成、rep_a1_2 反对" in staff.content.decode()
+    assert "data-named-votes" not in public.content.decode()

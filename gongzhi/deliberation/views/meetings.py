@@ -79,6 +79,14 @@ def console_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         if mine is not None
         else set()
     )
+    named: dict[int, list[Vote]] = {}
+    if console.may_see_votes:  # who voted how: the place's staff and representatives only
+        for vote in (
+            Vote.objects.filter(motion__meeting=meeting)
+            .select_related("representative__person")
+            .order_by("representative_id")
+        ):
+            named.setdefault(vote.motion_id, []).append(vote)
     bound = extra.pop("bound", {})
     open_motions = [row for row in console.motions if row.motion.status == MotionStatus.OPEN]
     # Passed motions not yet on notice, for those who may publish them (on the case's page).
@@ -99,6 +107,7 @@ def console_context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dic
         "my_substitute": mine[1] if mine else False,
         "can_vote": rules.can_vote(person, meeting),
         "voted": voted,
+        "named": named,
         "open_motions": open_motions,
         "passed_motions": passed_unpublished,
         "motion_form": bound.get("motion")
