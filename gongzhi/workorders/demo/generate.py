@@ -62,7 +62,7 @@ class Quality:
     def draw(cls, rng: random.Random) -> Quality:
         q = max(-2.2, min(2.2, rng.gauss(0.0, 1.0)))
         return cls(
-            contact_late=min(0.03, max(0.001, 0.009 - 0.004 * q)),
+            contact_late=min(0.02, max(0.001, 0.006 - 0.003 * q)),
             resolve_late=min(0.14, max(0.015, 0.06 - 0.02 * q)),
             unresolved=min(0.36, max(0.07, 0.21 - 0.05 * q)),
             satisfied=min(0.98, max(0.75, 0.90 + 0.025 * q)),
@@ -90,6 +90,7 @@ P_WHISTLE = 0.15
 P_UNREASONABLE = 0.008
 P_UNREACHED = 0.08
 P_CLOSE_WITH_CALLBACK = 0.85
+FAST_CONTACT_HOURS = 4
 # (attempts, chance each attempt is not reached) by round: the first callback, the callback
 # after the first and after the second re-handling, and after that none.
 CALLBACK_ROUNDS = ((3, 0.35), (2, 0.4), (1, 0.6), (0, 1.0))
@@ -252,6 +253,8 @@ class Generator:
         compound = self.d.compounds.get(compound_id) if compound_id else None
         kind = season.kind_for(top, rng)
         channel = season.channel_for(top, kind, rng)
+        if channel == "hotline" and compound_id in self.favoured and rng.random() < 0.5:
+            channel = "app"  # the demo's resident files online, so her page has orders
         urgency = season.urgency_for(leaf, rng)
         building = rng.choice(compound.buildings) if compound and compound.buildings else ""
         slots = texts.Slots(
@@ -398,7 +401,12 @@ class Life:
         self.earlier = earlier
         self.lead: UnitInfo | None = None
         self.t = self.f["received_at"]
-        self.fast = self.f["urgency"] != "normal"
+        # Units answer at once, night or day, when the order is urgent or its contact limit is
+        # a few clock hours (no water, no heating…); otherwise they act in office hours.
+        contact = sim.limits.contact
+        self.fast = self.f["urgency"] != "normal" or (
+            contact.unit == LimitUnit.HOURS and contact.amount <= FAST_CONTACT_HOURS
+        )
 
     # --- time ---------------------------------------------------------------------------
 
@@ -485,7 +493,7 @@ class Life:
             )
             return False
         lead, assisting = self.manual_choice(placement)
-        at = self.step(self.later(5 * MIN, 90 * MIN))
+        at = self.step(self.later(5 * MIN, 20 * MIN if self.fast else 90 * MIN))
         self.sim.act(
             Action.DISPATCH,
             EventKind.DISPATCHED,
@@ -587,7 +595,7 @@ class Life:
         assert self.lead is not None
         wrong = self.lead
         right = self.right_unit(wrong)
-        at = self.step(self.later(30 * MIN, 8 * H))
+        at = self.step(self.later(10 * MIN, 40 * MIN) if self.fast else self.later(30 * MIN, 8 * H))
         self.sim.act(
             Action.RETURN,
             EventKind.RETURNED,
@@ -603,7 +611,7 @@ class Life:
         if self.rng.random() < P_DECLINE_RETURNED:
             self.decline(returned=True)
             return True
-        at = self.step(self.later(20 * MIN, 5 * H))
+        at = self.step(self.later(5 * MIN, 30 * MIN) if self.fast else self.later(20 * MIN, 5 * H))
         self.sim.act(
             Action.REDISPATCH,
             EventKind.REDISPATCHED,
