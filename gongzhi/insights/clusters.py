@@ -145,6 +145,8 @@ def find_clusters(
 ) -> list[Found]:
     """The clusters in these groups (see the module's docstring). Pure computation, one
     category at a time (so that memory follows the largest category, not the month)."""
+    if not groups:
+        return []
     threshold = settings.GONGZHI_CLUSTER_SIMILARITY
     min_size = settings.GONGZHI_CLUSTER_MIN_SIZE
     by_category: dict[int, list[GroupKey]] = defaultdict(list)

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from gongzhi.insights.hotspots import stats
@@ -51,6 +52,25 @@ class ScanResult:
     skipped_categories: list[int] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     scan: HotspotScan | None = None
+
+
+def _gather_levels(period: Period, b_lo: dt.date, same: list[dt.date]) -> list[Cells]:
+    """Both levels' cells. On PostgreSQL outside a transaction the community level is read on
+    a second connection while this one reads the compounds (two server processes instead of
+    one: the reads are most of a scan's time); inside a transaction (the tests) a second
+    connection would not see uncommitted rows, so the levels are read one after the other."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [gather(level, period, b_lo, same) for level in (Level.COMPOUND, Level.COMMUNITY)]
+
+    def community() -> Cells:
+        try:
+            return gather(Level.COMMUNITY, period, b_lo, same)
+        finally:
+            connections.close_all()  # this thread's connection only
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(community)
+        return [gather(Level.COMPOUND, period, b_lo, same), other.result()]
 
 
 @dataclass
@@ -163,7 +183,7 @@ def hotspots_scan(
     span = settings.GONGZHI_HOTSPOT_BASELINE_MONTHS
     b_lo = add_months(period.month, -span)
     same = [add_months(period.month, -12 * k) for k in range(1, span // 12 + 1)]
-    levels = [gather(level, period, b_lo, same) for level in (Level.COMPOUND, Level.COMMUNITY)]
+    levels = _gather_levels(period, b_lo, same)
     lap("read")
     result.tested = sum(int(lv.tested.sum()) for lv in levels)
     alpha = settings.GONGZHI_HOTSPOT_ALPHA

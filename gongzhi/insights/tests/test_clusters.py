@@ -161,3 +161,8 @@ def test_the_clusters_of_a_place_are_seen_by_its_staff_only(
     assert list(cluster_list(world.person("secretary_a1"), period_start=NOVEMBER)) == [cluster]
     assert not cluster_list(world.person("secretary_b1")).exists()
     assert cluster_detail(world.person("resident_a1"), cluster.pk) is None
+
+
+def test_a_month_without_orders_has_no_clusters(world: World) -> None:
+    result = clusters_scan(start=NOVEMBER, now=AT)
+    assert (result.groups, result.clusters) == (0, [])
