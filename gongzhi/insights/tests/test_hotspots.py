@@ -124,3 +124,16 @@ def test_a_district_without_orders_has_no_hotspots(world: World) -> None:
     result = hotspots_scan(day=NOVEMBER, now=SCANNED)
     assert (result.tested, result.hotspots, result.skipped_categories) == (0, [], [])
     assert result.scan is not None and result.scan.flagged == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_two_levels_are_read_side_by_side(world: World) -> None:
+    from django.db import connection
+
+    seasons = Seasons(world)
+    seasons.factor[(seasons.compounds[3].pk, NOVEMBER)] = 4.0
+    seasons.build()
+    assert not connection.in_atomic_block  # the scan reads the community level on a thread
+    hotspots_scan(day=NOVEMBER, now=SCANNED)
+    assert _flagged(NOVEMBER) == {(Level.COMPOUND, seasons.compounds[3].pk, "heating-cold")}
