@@ -9,6 +9,7 @@ Linux only; elsewhere the figures are left out.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,27 @@ def available() -> bool:
     return Path("/proc/self/stat").exists()
 
 
+def server_seconds(server_pid: int) -> float:
+    return cpu_seconds(server_pid) + sum(cpu_seconds(p) for p in children(server_pid))
+
+
+def wait_idle(server_pid: int, *, timeout: float = 120.0, busy: float = 0.1) -> bool:
+    """Wait until the server spends under `busy` of a core for half a second: requests a
+    load generator abandoned at the end of a run are still being answered until then.
+    False if it is still busy after `timeout` seconds (or /proc cannot tell)."""
+    if not available():
+        time.sleep(0.5)
+        return False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = server_seconds(server_pid)
+        time.sleep(0.5)
+        if server_seconds(server_pid) - before < busy * 0.5:
+            return True
+    return False
+
+
 def snapshot(server_pid: int, url: str) -> Snapshot:
-    server = cpu_seconds(server_pid) + sum(cpu_seconds(p) for p in children(server_pid))
+    server = server_seconds(server_pid)
     database = sum(cpu_seconds(p) for p in database_backends(url))
     return Snapshot(server, database)

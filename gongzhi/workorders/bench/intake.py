@@ -229,11 +229,13 @@ def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
                     previous = 0
                     while time.monotonic() - started < PRIME_LIMIT_SECONDS:
                         answered = load(2.0).requests
+                        # Requests the window abandoned are still being answered.
+                        cpu.wait_idle(running.pid)
                         if previous and answered and abs(answered - previous) <= 0.2 * previous:
                             break
                         previous = answered
                     load(options.warmup)
-                time.sleep(0.5)  # let the server drain the warm-up's last requests
+                cpu.wait_idle(running.pid)  # let the server drain the warm-up's last requests
                 before = cpu.snapshot(running.pid, url) if cpu.available() else None
                 result = load(options.seconds)
                 line = result.as_dict()
