@@ -44,8 +44,11 @@ def build(ctx: DemoContext, progress: Progress) -> None:
     with progress.step(_("诉求类别")) as step:
         created = taxonomy.seed_categories()
         rules = taxonomy.seed_matrix()
-        step.count(_("新增类别"), created)
-        step.count(_("新增权责清单"), rules)
+        # Only what changed is counted, so that a re-run says it added nothing.
+        if created:
+            step.count(_("新增类别"), created)
+        if rules:
+            step.count(_("新增权责清单"), rules)
     build_orders(ctx, progress)
     # The Open311 key of the demo's client system (only its hash is stored, so each run
     # issues a fresh one and revokes the last): printed for the person trying the API.
