@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def world(db: None) -> World:
     """A small district (subdistricts A and B, communities A1, A2, B1) and one person per role."""
+    from gongzhi.dispatch.suggest import invalidate_model
     from gongzhi.places import locate
 
     locate.invalidate()
+    invalidate_model()  # the active classifier is looked up again (a rolled-back demo's, say)
     return build_world()

@@ -65,6 +65,7 @@ class Decision(models.TextChoices):
     CATEGORY_DIFFERS = "category_differs", _("与登记类别不一致")
     UNPLACED = "unplaced", _("权责清单未匹配")
     MANUAL = "manual", _("登记时选择人工派单")
+    LATER = "later", _("受理后补充的建议")
 
 
 class OrderSuggestion(models.Model):

@@ -70,17 +70,20 @@ def with_advice(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
 
 
 def suggestion_of(order: WorkOrder) -> OrderSuggestion | None:
+    """The order's suggestion (joined by with_advice(), else one query), or None."""
     try:
-        return order.dispatch_suggestion  # type: ignore[attr-defined,no-any-return]
+        found: OrderSuggestion = order.dispatch_suggestion  # type: ignore[attr-defined]
     except OrderSuggestion.DoesNotExist:
         return None
+    return found
 
 
 def suggestion_cached(order: WorkOrder) -> OrderSuggestion | None:
     """The suggestion intake just kept for `order` (set on the instance), without a query."""
-    relation = WorkOrder._meta.get_field("dispatch_suggestion")
-    if relation.is_cached(order):  # type: ignore[union-attr]
-        return relation.get_cached_value(order)  # type: ignore[union-attr,no-any-return]
+    relation: Any = WorkOrder._meta.get_field("dispatch_suggestion")
+    if relation.is_cached(order):
+        found: OrderSuggestion | None = relation.get_cached_value(order)
+        return found
     return None
 
 
@@ -200,12 +203,13 @@ def desk_advice(order: WorkOrder, *, labels: dict[str, str] | None = None) -> De
         return DeskAdvice(duplicates=duplicates)
     if labels is None:
         labels = category_labels()
+    filed_under = {c.code for c in order.category.lineage()}
     chips = [
         CategoryChip(
             c["code"],
             labels.get(c["code"], c["code"]),
             float(c["confidence"]),
-            c["code"] == order.category.code,
+            c["code"] in filed_under,
         )
         for c in suggestion.categories
     ]
@@ -213,7 +217,9 @@ def desk_advice(order: WorkOrder, *, labels: dict[str, str] | None = None) -> De
     accept = None
     label = ""
     if suggestion.unit is not None and suggestion.unit.is_active:
-        category = chips[0].code if chips else ""
+        # A top category the order is already filed under (or under one of its children) is
+        # kept as it is: accepting never makes the category coarser.
+        category = chips[0].code if chips and not chips[0].is_order_category else ""
         accept = {
             "lead": suggestion.unit.pk,
             "assisting": [a["id"] for a in suggestion.assisting],
@@ -334,5 +340,5 @@ def intake_preview(
         places=places,
         ambiguous=ambiguous,
         unit=unit,
-        would_auto=top is not None and advice.verdict(top.code) == Decision.AUTO,
+        would_auto=top is not None and advice.verdict([top.code]) == Decision.AUTO,
     )

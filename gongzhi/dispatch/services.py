@@ -129,15 +129,18 @@ def model_retrain(
     by: Person | None = None,
     since: dt.datetime | None = None,
     per_category: int | None = None,
+    level: str = "top",
     n_jobs: int = 2,
 ) -> ModelArtifact:
     """Train a classifier on the deployment's own orders (feedback.training_rows: settled and
-    corrected orders, with their current category), write it to `out` (default
+    corrected orders, with their current category, or its top-level one for `level` "top" —
+    the default: tens of leaf categories make training minutes instead of seconds, and a
+    top-level prediction agrees with the leaf the operator picks), write it to `out` (default
     GONGZHI_MODEL_DIR/<version>.joblib), register it, and activate it if asked. ModelError
     `too_few_orders` when fewer than two categories have two orders each."""
     from gongzhi.dispatch.classifier import CategoryClassifier
 
-    rows = sample_rows(training_rows(since=since), per_category=per_category)
+    rows = sample_rows(training_rows(since=since, level=level), per_category=per_category)
     if len({category for category, _text in rows}) < 2:
         raise ModelError(
             "too few settled orders to train on (need two categories with two orders each)",
@@ -153,5 +156,5 @@ def model_retrain(
         path=target,
         by=by,
         activate=activate,
-        extra={"source": "orders", "per_category": per_category},
+        extra={"source": "orders", "level": level, "per_category": per_category},
     )

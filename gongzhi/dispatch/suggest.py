@@ -15,10 +15,12 @@ suggestion (OrderSuggestion), with the unit the responsibility matrix gives for 
 category, and links likely duplicates.
 
 The rule for dispatching without a human look (Advice.permits): the top category is the one
-the order is filed under, and its confidence reaches the threshold — GONGZHI_AUTO_DISPATCH_THRESHOLD
-if set, else the artifact's own (the lowest confidence at which its training data's inner
-cross-validation reached 97 % precision). With no model active the responsibility matrix alone
-decides, as before there was one.
+the order is filed under or one above it (a model may be trained on the top-level categories:
+物业管理 agrees with an order filed under 物业管理 › 电梯故障), and its confidence reaches the
+threshold — GONGZHI_AUTO_DISPATCH_THRESHOLD if set, else the artifact's own (the lowest
+confidence at which its training data's inner cross-validation reached 97 % precision). The unit
+is then the matrix's for the order's own, more specific, category. With no model active the
+responsibility matrix alone decides, as before there was one.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +53,7 @@ __all__ = [
     "advice_record",
     "advise",
     "invalidate_model",
+    "lineage_codes",
 ]
 
 log = logging.getLogger(__name__)
@@ -153,21 +157,22 @@ class Advice:
     def top(self) -> Guess | None:
         return self.categories[0] if self.categories else None
 
-    def verdict(self, category_code: str) -> str:
-        """The model's word on dispatching an order filed under `category_code` without a human
-        look: Decision.AUTO, or why not (the matrix must still place it)."""
+    def verdict(self, lineage: Sequence[str]) -> str:
+        """The model's word on dispatching without a human look an order filed under the
+        category whose `lineage` (its code, then its parents' up to the root) is given:
+        Decision.AUTO, or why not (the matrix must still place it)."""
         if not self.model_version:
             return Decision.NO_MODEL
         top = self.top
         if top is None or self.threshold is None or top.confidence < self.threshold:
             return Decision.BELOW_THRESHOLD
-        if top.code != category_code:
+        if top.code not in lineage:
             return Decision.CATEGORY_DIFFERS
         return Decision.AUTO
 
-    def permits(self, category_code: str) -> bool:
+    def permits(self, lineage: Sequence[str]) -> bool:
         """May the matrix dispatch this order at intake? Always when no model is active."""
-        return self.verdict(category_code) in (Decision.AUTO, Decision.NO_MODEL)
+        return self.verdict(lineage) in (Decision.AUTO, Decision.NO_MODEL)
 
     def categories_data(self) -> list[dict[str, Any]]:
         return [{"code": g.code, "confidence": round(g.confidence, 4)} for g in self.categories]
@@ -233,27 +238,47 @@ def place_ids(advice: Advice) -> tuple[int | None, int | None, int | None]:
     return compound, ref.community_id, ref.subdistrict_id
 
 
+def lineage_codes(category: Category) -> list[str]:
+    """The category's code, then its parents' up to the root (no query once the parents are
+    loaded, as intake's time limits load them)."""
+    return [c.code for c in category.lineage()]
+
+
 def _unit_for(
     order: WorkOrder, advice: Advice, matrix: Suggestion | None
 ) -> tuple[Category | None, Suggestion | None]:
-    """The top category and what the matrix gives for it at the order's place. The intake's
-    own matrix answer is reused when the top category is the order's."""
+    """The model's top category and the unit the matrix gives at the order's place: for the
+    order's own category when the top one is it or above it (the intake's matrix answer is
+    reused), else for the top category."""
     top = advice.top
     if top is None:
         return None, None
-    if top.code == order.category.code:
+    lineage = {c.code: c for c in order.category.lineage()}
+    if top.code in lineage:
+        predicted: Category | None = lineage[top.code]
         if matrix is not None:
-            return order.category, matrix
-        category: Category | None = order.category
+            return predicted, matrix
+        asked: Category | None = order.category
     else:
-        category = (
+        predicted = asked = (
             Category.objects.filter(code=top.code, is_active=True).select_related("parent").first()
         )
-    if category is None:
+    if asked is None:
         return None, None
     place = Place(order.compound_id, order.community_id, order.subdistrict_id)
-    found = suggestions_for(category, place, limit=1)
-    return category, found[0] if found else None
+    found = suggestions_for(asked, place, limit=1)
+    return predicted, found[0] if found else None
+
+
+def _decision(order: WorkOrder, advice: Advice, *, wanted: bool) -> str:
+    """How intake's dispatch of `order` went, in the model's terms."""
+    if order.status == Status.DISPATCHED:
+        return Decision.AUTO
+    if not wanted:
+        return Decision.MANUAL
+    verdict = advice.verdict(lineage_codes(order.category))
+    # The model agreed (or there was none) and still the order waits: the matrix had no unit.
+    return Decision.UNPLACED if verdict in (Decision.AUTO, Decision.NO_MODEL) else verdict
 
 
 def advice_record(
@@ -263,21 +288,18 @@ def advice_record(
     wanted: bool,
     matrix: Suggestion | None,
     at: dt.datetime,
+    decision: str | None = None,
 ) -> OrderSuggestion | None:
     """Keep what was suggested for a just-received `order` and link its likely duplicates.
     `wanted` is whether automatic dispatch was asked for; `matrix` the matrix's answer for the
     order's category if intake asked. Run inside the intake's transaction. Nothing is kept when
-    there was nothing to suggest (no model, and the place was not read from the text)."""
+    there was nothing to suggest (no model, and the place was not read from the text).
+    `decision` overrides how the order's dispatch is described (a suggestion made later)."""
     duplicates_link(order=order, at=at)
     if not advice.model_version and advice.place_source != "text":
         return None
-    if order.status == Status.DISPATCHED:
-        decision = Decision.AUTO
-    elif not wanted:
-        decision = Decision.MANUAL
-    else:
-        verdict = advice.verdict(order.category.code)
-        decision = Decision.UNPLACED if verdict in (Decision.AUTO, Decision.NO_MODEL) else verdict
+    if decision is None:
+        decision = _decision(order, advice, wanted=wanted)
     category, unit = _unit_for(order, advice, matrix)
     top = advice.top
     return OrderSuggestion.objects.create(

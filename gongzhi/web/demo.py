@@ -38,6 +38,7 @@ BUILDERS: list[str] = [
     "gongzhi.accounts.demo.build",
     "gongzhi.workorders.taxonomy.build",  # time limits, before the orders that use them
     "gongzhi.workorders.demo.build",
+    "gongzhi.dispatch.demo.build",
     "gongzhi.deliberation.demo.build",
 ]
 

@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                             ("category_differs", "与登记类别不一致"),
                             ("unplaced", "权责清单未匹配"),
                             ("manual", "登记时选择人工派单"),
+                            ("later", "受理后补充的建议"),
                         ],
                         max_length=24,
                         verbose_name="派单方式",

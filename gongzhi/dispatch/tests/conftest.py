@@ -58,6 +58,17 @@ def model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return model.save(tmp_path_factory.mktemp("models") / "synthetic.joblib")
 
 
+@pytest.fixture(scope="session")
+def top_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same orders labelled with their top-level categories (物业管理 for 电梯故障 …)."""
+    from gongzhi.dispatch.classifier import CategoryClassifier
+
+    rows = synthetic_orders()
+    labels = [code.split("-")[0] for code, _t in rows]  # the tree's top-level codes
+    model = CategoryClassifier(n_jobs=1).fit([t for _c, t in rows], labels)
+    return model.save(tmp_path_factory.mktemp("models") / "synthetic-top.joblib")
+
+
 @pytest.fixture
 def matrix(world: World) -> None:
     seed_categories()

@@ -24,16 +24,17 @@ ELEVATOR_AGAIN = (
 GARBAGE = "来电人反映：永安里小区门口垃圾堆放多日无人清运，气味难闻，希望尽快处理。"
 LAMP = "来电人反映：永安里小区5号楼楼道灯不亮，晚上出行不便，希望尽快处理。"
 
-A1 = {"lng": 116.35, "lat": 39.95}  # compound A1
-A2 = {"lng": 116.45, "lat": 39.95}  # compound A2
+A1: dict[str, Any] = {"lng": 116.35, "lat": 39.95}  # compound A1
+A2: dict[str, Any] = {"lng": 116.45, "lat": 39.95}  # compound A2
 
 
-def file(world: World, text: str, code: str = "property-elevator", **where: float) -> WorkOrder:
+def file(world: World, text: str, code: str = "property-elevator", **where: Any) -> WorkOrder:
     return receive(world, category=category(code), description=text, **(where or A1))
 
 
 def links(order: WorkOrder) -> list[tuple[str, float]]:
-    return [(link.original.number, link.similarity) for link in order.duplicate_links.all()]
+    found = DuplicateLink.objects.filter(order=order).select_related("original")
+    return [(link.original.number, link.similarity) for link in found]
 
 
 def test_a_retelling_of_the_same_matter_at_the_same_place_is_linked_with_its_similarity(
@@ -46,7 +47,7 @@ def test_a_retelling_of_the_same_matter_at_the_same_place_is_linked_with_its_sim
     [(number, similarity)] = links(second)
     assert number == first.number
     assert 0.45 <= similarity <= 1.0
-    link = second.duplicate_links.get()
+    link = DuplicateLink.objects.get(order=second)
     assert link.same_category and link.similarity > link.text_similarity
 
 
@@ -114,7 +115,7 @@ def test_the_same_category_adds_the_bonus_to_the_text_similarity(
 
     third = file(world, ELEVATOR_AGAIN)
 
-    by_category = {link.same_category: link for link in third.duplicate_links.all()}
+    by_category = {link.same_category: link for link in DuplicateLink.objects.filter(order=third)}
     assert by_category[True].text_similarity == pytest.approx(by_category[False].text_similarity)
     assert by_category[True].similarity == pytest.approx(by_category[True].text_similarity + 0.1)
 

@@ -50,6 +50,7 @@ def test_a_dispatcher_choosing_another_category_than_suggested_is_kept_as_feedba
 
     feedback = TrainingFeedback.objects.get(order=order)
     assert feedback.kind == TrainingFeedback.Kind.BOTH
+    assert feedback.predicted_category is not None
     assert (feedback.predicted_category.code, feedback.chosen_category.code) == (
         "property-elevator",
         "sanitation-garbage",
@@ -59,7 +60,8 @@ def test_a_dispatcher_choosing_another_category_than_suggested_is_kept_as_feedba
         world.units["cc_a1"],
     )
     assert feedback.model_version == artifact.version
-    assert feedback.by == world.person("dispatcher") and feedback.confidence > 0.8
+    assert feedback.by == world.person("dispatcher")
+    assert feedback.confidence is not None and feedback.confidence > 0.8
 
 
 def test_a_dispatcher_correcting_the_category_changes_the_orders_category_and_deadlines(
@@ -231,7 +233,20 @@ def test_retraining_from_orders_registers_and_activates_a_new_model(
     assert line["active"] and line["source"] == "orders" and line["n_rows"] == 32
     loaded = active_model()
     assert loaded is not None and loaded.version == line["version"]
-    assert loaded.classifier.predict_top(CLEAR_ELEVATOR, 1)[0][0] == "property-elevator"
+    # Top-level categories by default.
+    assert loaded.classifier.labels == ["noise", "property", "sanitation", "water"]
+    assert loaded.classifier.predict_top(CLEAR_ELEVATOR, 1)[0][0] == "property"
+
+
+def test_training_rows_can_carry_the_top_level_categories(world: World, matrix: None) -> None:
+    order_in(world, Status.RESOLVED, description="电梯坏了")
+    order_in(world, Status.RESOLVED, category=category("property-fees"), description="物业费太贵")
+
+    assert list(training_rows(level="top")) == [
+        ("property", "电梯坏了"),
+        ("property", "物业费太贵"),
+    ]
+    assert list(training_rows(level="leaf")) == []  # one order per leaf: too few
 
 
 def test_retraining_with_too_few_orders_says_so(world: World, matrix: None) -> None:

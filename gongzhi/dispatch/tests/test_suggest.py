@@ -138,7 +138,20 @@ def test_a_clear_request_filed_under_the_models_category_is_dispatched_automatic
     assert event.data["model_version"] == artifact.version
     assert event.data["confidence"] >= threshold
     assert event.data["suggestion"]["categories"][0]["code"] == "property-elevator"
-    assert order.dispatch_suggestion.decision == Decision.AUTO
+    assert OrderSuggestion.objects.get(order=order).decision == Decision.AUTO
+
+
+def test_a_top_level_model_agrees_with_an_order_filed_under_a_category_below_it(
+    world: World, matrix: None, top_model_file: Path, threshold: float
+) -> None:
+    artifact_register(path=top_model_file, activate=True)
+
+    order = file(world, CLEAR_ELEVATOR)
+
+    assert order.status == Status.DISPATCHED and order.lead_unit == world.units["property_x"]
+    suggestion = OrderSuggestion.objects.get(order=order)
+    assert suggestion.category is not None and suggestion.category.code == "property"
+    assert suggestion.unit == world.units["property_x"]  # the matrix for 电梯故障 itself
 
 
 def test_a_vague_request_waits_on_the_desk_with_three_suggestions_and_a_unit(
@@ -149,7 +162,8 @@ def test_a_vague_request_waits_on_the_desk_with_three_suggestions_and_a_unit(
     assert order.status == Status.RECEIVED and order.lead_unit is None
     suggestion = OrderSuggestion.objects.get(order=order)
     assert suggestion.decision == Decision.BELOW_THRESHOLD
-    assert len(suggestion.categories) == 3 and suggestion.confidence < threshold
+    assert len(suggestion.categories) == 3
+    assert suggestion.confidence is not None and suggestion.confidence < threshold
     assert suggestion.unit is not None  # the matrix's unit for the top category at A1
 
 
@@ -201,7 +215,7 @@ def test_an_order_without_a_place_takes_the_place_its_text_names(
         world.comm_a1.pk,
         world.sd_a.pk,
     )
-    assert order.dispatch_suggestion.place["source"] == "text"
+    assert OrderSuggestion.objects.get(order=order).place["source"] == "text"
     assert order.status == Status.DISPATCHED  # the matrix could place it
 
 
@@ -221,7 +235,7 @@ def test_a_place_name_of_two_communities_is_left_to_the_dispatcher(
     order = file(world, "幸福家园" + VAGUE, lng=None, lat=None)
 
     assert order.compound_id is None and order.status == Status.RECEIVED
-    [mention] = order.dispatch_suggestion.place["mentions"]
+    [mention] = OrderSuggestion.objects.get(order=order).place["mentions"]
     assert mention["place"] is None and len(mention["candidates"]) == 2
 
 

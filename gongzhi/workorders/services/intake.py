@@ -208,7 +208,8 @@ def workorder_receive(
                 data={"channel": channel, "source": source} if source else {"channel": channel},
             )
             suggestion = matrix_resolve(order) if auto_dispatch else None
-            if suggestion is not None and advice.permits(category.code):
+            lineage = dispatch_suggest.lineage_codes(category)
+            if suggestion is not None and advice.permits(lineage):
                 from gongzhi.workorders.services.handling import dispatch_to
 
                 dispatch_to(

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.dispatch.feedback import training_rows
+from gongzhi.dispatch.feedback import LEVELS, training_rows
 from gongzhi.workorders.sla import SHANGHAI
 
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="the TSV file to write")
         parser.add_argument(
             "--since", help="only orders received on or after this day (YYYY-MM-DD)"
+        )
+        parser.add_argument(
+            "--level",
+            choices=LEVELS,
+            default="leaf",
+            help="label with the orders' own categories (leaf, default) or their top-level ones",
         )
         parser.add_argument(
             "--min-per-category",
@@ -54,7 +60,9 @@ class Command(BaseCommand):
         with out.open("w", encoding="utf-8", newline="") as handle:
             handle.write("category\ttext\n")
             for category, text in training_rows(
-                since=since, min_per_category=options["min_per_category"]
+                since=since,
+                min_per_category=options["min_per_category"],
+                level=options["level"],
             ):
                 handle.write(f"{category}\t{' '.join(text.split())}\n")
                 counts[category] += 1

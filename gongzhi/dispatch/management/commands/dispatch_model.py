@@ -1,8 +1,9 @@
 """``gongzhi dispatch_model``: the registry of category classifier artifacts that intake uses.
 
-- ``retrain [--out PATH] [--activate] [--per-category N] [--since YYYY-MM-DD]``: train on the
-  deployment's own settled and corrected orders (the same rows ``classifier_orders_export``
-  writes), save, register, and activate if asked;
+- ``retrain [--out PATH] [--activate] [--per-category N] [--since YYYY-MM-DD] [--level top|leaf]``:
+  train on the deployment's own settled and corrected orders (the same rows
+  ``classifier_orders_export`` writes; top-level categories by default), save, register, and
+  activate if asked;
 - ``register PATH [--activate]``: enter a file written by ``gongzhi classifier train``;
 - ``activate VERSION``: make a registered artifact the one intake uses;
 - ``list``: the registry, newest first.
@@ -57,6 +58,12 @@ class Command(BaseCommand):
             "--per-category", type=int, help="at most this many (newest) orders per category"
         )
         retrain.add_argument("--since", help="only orders received on or after YYYY-MM-DD")
+        retrain.add_argument(
+            "--level",
+            choices=("top", "leaf"),
+            default="top",
+            help="learn the top-level categories (default: seconds to train) or the orders' own",
+        )
         retrain.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
         register = sub.add_parser("register", help="register an artifact file")
         register.add_argument("path")
@@ -79,6 +86,7 @@ class Command(BaseCommand):
                         activate=options["activate"],
                         since=since,
                         per_category=options["per_category"],
+                        level=options["level"],
                         n_jobs=options["jobs"],
                     )
                 ]
