@@ -8,7 +8,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -151,14 +151,12 @@ def test_running_it_again_duplicates_nothing(output: str) -> None:
     assert "新增" not in again and "删除" not in again
 
 
-def test_another_seed_rebuilds_the_same_rows_in_place(output: str) -> None:
+def test_another_seed_is_refused_clearly_once_orders_use_the_places(output: str) -> None:
+    """The demo orders point at the generated compounds, so a different seed cannot replace
+    them in place: the command says to keep the seed or use --reset, and changes nothing."""
     before = counts()
     names = set(Compound.objects.values_list("name", flat=True))
-    resident = Person.objects.get(username="resident").pk
-    run_demo("--seed", "7")
-    after = counts()
-    assert after["Community"] == before["Community"]
-    assert after["Unit"] == before["Unit"]
-    assert Person.objects.get(username="resident").pk == resident
-    assert set(Compound.objects.values_list("name", flat=True)) != names
-    assert Compound.objects.values("community", "name").distinct().count() == after["Compound"]
+    with pytest.raises(CommandError, match="--reset"):
+        run_demo("--seed", "7")
+    assert counts() == before
+    assert set(Compound.objects.values_list("name", flat=True)) == names
