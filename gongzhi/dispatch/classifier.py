@@ -43,6 +43,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -400,15 +401,19 @@ def _data_hash(texts: Sequence[str], labels: Sequence[str]) -> str:
 
 
 def _library_versions() -> dict[str, str]:
-    import opencc
+    def installed(distribution: str) -> str:
+        try:
+            return importlib_metadata.version(distribution)
+        except importlib_metadata.PackageNotFoundError:
+            return "unknown"
 
     return {
         "python": platform.python_version(),
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "jieba": jieba.__version__,
-        "opencc": getattr(opencc, "__version__", "unknown"),
+        "jieba": installed("jieba"),
+        "opencc-python-reimplemented": installed("opencc-python-reimplemented"),
         "joblib": joblib.__version__,
     }
 
