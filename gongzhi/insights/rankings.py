@@ -292,8 +292,8 @@ def ranking(
     """The rows of `level` ("subdistrict", "community" or "unit") with orders received in the
     month of `month`, best first by `by` ("composite", "response", "resolution",
     "satisfaction"; rows without that figure last, then by name). `within` keeps the rows of
-    one subdistrict (community and unit levels: the roll-up rows of its places). Three
-    queries: the two months' counters, the names."""
+    one subdistrict (community and unit levels: the roll-up rows of its places). Two
+    queries: the two months' counters, then the names."""
     level, by = Level(level), By(by)
     this, last = month_start(month), previous_month(month)
     counts = monthly_counts(level, [this, last], within=within)

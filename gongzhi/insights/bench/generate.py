@@ -758,7 +758,10 @@ def generate(
             next_id += chunk.n_orders
             next_event += chunk.n_events
             next_callback += chunk.n_callbacks
-            progress(f"orders {next_id - 1:,} / {orders:,}, events {next_event - 1:,}")
+            progress(
+                f"{time.perf_counter() - clock:7.1f} s  orders {next_id - 1:,} / {orders:,}, "
+                f"events {next_event - 1:,}"
+            )
         for stream in streams:
             stream.write(pgbinary.TRAILER)
     # Leaving the ExitStack finished each COPY and committed each connection.
