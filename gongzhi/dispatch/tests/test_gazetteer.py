@@ -206,6 +206,13 @@ def test_it_is_rebuilt_when_the_place_index_is(world: World) -> None:
     assert places("团结湖北里小区")[0][1] == "compound"
 
 
+def test_an_unchanged_registry_keeps_the_built_automaton(world: World) -> None:
+    first = gz.gazetteer()
+    locate.invalidate()  # as the place index's TTL does
+
+    assert gz.gazetteer() is first
+
+
 def test_it_finds_places_in_a_long_text_quickly() -> None:
     # A registry of a few thousand names; a 4,000-character text scans in milliseconds.
     entries = [
