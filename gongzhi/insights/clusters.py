@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from gongzhi.insights.hotspots.counts import local_bounds, next_month
 from gongzhi.insights.hotspots.models import Cluster, ClusterMember, SignalStatus
-from gongzhi.workorders.models import Channel, WorkOrder
+from gongzhi.workorders.models import Channel, Status, WorkOrder
 
 GroupKey = tuple[int, int | None, int]  # community, compound, category
 
@@ -96,7 +96,10 @@ def _groups(start: dt.datetime, end: dt.datetime, frozen: set[int]) -> dict[Grou
     min_size = settings.GONGZHI_CLUSTER_MIN_SIZE
     # Proactive orders are the government's own (some made from clusters): not a signal.
     window = WorkOrder.objects.filter(
-        received_at__gte=start, received_at__lt=end, community_id__isnull=False
+        status__in=Status.values,  # the (status, received_at) index (hotspots/counts.py)
+        received_at__gte=start,
+        received_at__lt=end,
+        community_id__isnull=False,
     ).exclude(channel=Channel.PROACTIVE)
     big = {
         (r["community_id"], r["compound_id"], r["category_id"])

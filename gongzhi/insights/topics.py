@@ -54,7 +54,7 @@ from gongzhi.insights.models import (
 )
 from gongzhi.insights.rollups.contributions import BIT
 from gongzhi.places.models import Community, Compound
-from gongzhi.workorders.models import Category, WorkOrder
+from gongzhi.workorders.models import Category, Status, WorkOrder
 
 Key = tuple[int, str]  # category id, place kind ("" when not split)
 PARTS = ("frequency", "repetition", "unresolved", "spread")
@@ -251,8 +251,11 @@ def _repeat_orders(month: dt.date, subdistrict_id: int | None, by_kind: bool) ->
     ops = connection.ops
     start, end = local_bounds(month, next_month(month))
     lo = start - dt.timedelta(days=settings.GONGZHI_TOPIC_REPEAT_DAYS)
-    where = "o.received_at >= %s AND o.received_at < %s AND o.requester_phone <> ''"
-    params: list[Any] = [ops.adapt_datetimefield_value(start)]
+    # status IN (every status): the (status, received_at) index (hotspots/counts.py).
+    statuses = ", ".join(["%s"] * len(Status.values))
+    where = f"o.status IN ({statuses}) AND o.received_at >= %s AND o.received_at < %s"
+    where += " AND o.requester_phone <> ''"
+    params: list[Any] = [ops.adapt_datetimefield_value(start), *Status.values]
     params += [ops.adapt_datetimefield_value(lo), ops.adapt_datetimefield_value(end)]
     if subdistrict_id is not None:
         where += " AND o.subdistrict_id = %s"

@@ -26,7 +26,7 @@ from gongzhi.insights.hotspots import stats
 from gongzhi.insights.hotspots.counts import add_months, local_bounds, next_month
 from gongzhi.insights.hotspots.models import CompoundMonthCount, Level, Window
 from gongzhi.insights.models import MonthlyPlaceCategoryRollup
-from gongzhi.workorders.models import WorkOrder
+from gongzhi.workorders.models import Status, WorkOrder
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,10 @@ def _window_rows(level: str, period: Period) -> Rows:
     start, end = local_bounds(period.start, period.end)
     place = "compound_id" if level == Level.COMPOUND else "community_id"
     rows = (
-        WorkOrder.objects.filter(received_at__gte=start, received_at__lt=end)
+        # status IN (every status): the (status, received_at) index (see counts.py).
+        WorkOrder.objects.filter(
+            status__in=Status.values, received_at__gte=start, received_at__lt=end
+        )
         .exclude(**{f"{place}__isnull": True})
         .values(place, "category_id")
         .annotate(n=Count("id"))
