@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
@@ -165,7 +166,7 @@ def find_clusters(
             orders = groups[key]
             block = vectors[offset : offset + len(orders)]
             offset += len(orders)
-            sim = (block @ block.T).tocsr()
+            sim = _gram(block)
             linked = sim.multiply(sim >= threshold)
             n, labels = connected_components(linked, directed=False)
             for label in range(n):
@@ -173,6 +174,14 @@ def find_clusters(
                 if len(idx) >= min_size:
                     found.append(_found(key, orders, idx, sim[idx][:, idx].toarray()))
     return found
+
+
+def _gram(block: csr_matrix) -> csr_matrix:
+    """The rows' pairwise cosines (rows L2-normalised), on the columns they use only: the
+    hashed space has a million columns, which a sparse product would otherwise convert."""
+    columns, compact = np.unique(block.indices, return_inverse=True)
+    small = csr_matrix((block.data, compact, block.indptr), shape=(block.shape[0], len(columns)))
+    return (small @ small.T).tocsr()
 
 
 def _found(key: GroupKey, orders: list[_Order], idx: np.ndarray, inner: np.ndarray) -> Found:
@@ -216,47 +225,85 @@ def clusters_scan(
     result.orders = sum(len(v) for v in groups.values())
     found = find_clusters(groups, _background(hi) if groups else [])
     with transaction.atomic():
-        current = {
-            c.anchor_id: c for c in existing.select_for_update().filter(status=SignalStatus.OPEN)
-        }
-        kept: set[int] = set()
-        for f in found:
-            community, compound, category = f.key
-            anchor = f.members[0]
-            values = {
-                "subdistrict_id": f.subdistrict_id,
-                "community_id": community,
-                "compound_id": compound,
-                "representative_id": f.representative,
-                "size": len(f.members),
-                "cohesion": f.cohesion,
-                "scanned_at": now,
-            }
-            row = current.get(anchor)
-            if row is not None and row.category_id == category:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.save()
-                row.members.all().delete()
-            else:
-                row = Cluster.objects.create(
-                    period_start=start,
-                    period_end=end,
-                    category_id=category,
-                    anchor_id=anchor,
-                    found_at=now,
-                    **values,
-                )
-                result.new += 1
-            kept.add(row.pk)
-            ClusterMember.objects.bulk_create(
-                ClusterMember(cluster=row, order_id=pk, similarity=s)
-                for pk, s in zip(f.members, f.similarity, strict=True)
-            )
-            result.clusters.append(row)
-        stale = [c.pk for c in current.values() if c.pk not in kept]
-        if stale:
-            result.removed = len(stale)
-            Cluster.objects.filter(pk__in=stale).delete()
+        _store(found, start, end, now, existing, result)
     result.seconds = round(time.perf_counter() - clock, 3)
     return result
+
+
+_FIELDS = ["subdistrict_id", "community_id", "compound_id", "representative_id", "size"]
+
+
+def _store(
+    found: list[Found],
+    start: dt.date,
+    end: dt.date,
+    now: dt.datetime,
+    existing: QuerySet[Cluster],
+    result: ClusterScanResult,
+) -> None:
+    """Write the clusters found: add the new ones and their members in bulk; of the open ones
+    found again (same anchor) rewrite only those whose members or figures changed (a rescan
+    mostly finds the same); delete the open ones not found again."""
+    current = {
+        c.anchor_id: c for c in existing.select_for_update().filter(status=SignalStatus.OPEN)
+    }
+    before: dict[int, set[int]] = defaultdict(set)
+    for cluster_id, order_id in ClusterMember.objects.filter(
+        cluster__in=list(current.values())
+    ).values_list("cluster_id", "order_id"):
+        before[cluster_id].add(order_id)
+    new: list[Cluster] = []
+    changed: list[Cluster] = []
+    write: list[tuple[Cluster, Found]] = []
+    result.clusters = []
+    for f in found:
+        community, compound, category = f.key
+        values = {
+            "subdistrict_id": f.subdistrict_id,
+            "community_id": community,
+            "compound_id": compound,
+            "representative_id": f.representative,
+            "size": len(f.members),
+            "cohesion": f.cohesion,
+        }
+        row = current.get(f.members[0])
+        if row is None or row.category_id != category:
+            row = Cluster(
+                period_start=start,
+                period_end=end,
+                category_id=category,
+                anchor_id=f.members[0],
+                found_at=now,
+                scanned_at=now,
+                **values,
+            )
+            new.append(row)
+            write.append((row, f))
+        elif before[row.pk] != set(f.members) or any(
+            getattr(row, k) != v for k, v in values.items()
+        ):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+            write.append((row, f))
+        result.clusters.append(row)
+    Cluster.objects.bulk_create(new, batch_size=1000)
+    for row in changed:
+        Cluster.objects.filter(pk=row.pk).update(
+            **{k: getattr(row, k) for k in (*_FIELDS, "cohesion")}
+        )
+    ClusterMember.objects.filter(cluster__in=changed).delete()
+    ClusterMember.objects.bulk_create(
+        (
+            ClusterMember(cluster=row, order_id=pk, similarity=sim)
+            for row, f in write
+            for pk, sim in zip(f.members, f.similarity, strict=True)
+        ),
+        batch_size=5000,
+    )
+    kept = {row.pk for row in result.clusters}
+    Cluster.objects.filter(pk__in=kept - {r.pk for r in new}).update(scanned_at=now)
+    stale = [c.pk for c in current.values() if c.pk not in kept]
+    if stale:
+        Cluster.objects.filter(pk__in=stale).delete()
+    result.new, result.removed = len(new), len(stale)
