@@ -17,6 +17,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -132,6 +133,13 @@ def rollups_rebuild(
             order_filter=order_filter[0], filter_params=order_filter[1], as_of=as_of
         )
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Room for the GROUP BYs and the callbacks' window sort to stay in memory
+                # (the server default, 4 MB, spills them to disk); this transaction only.
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true)",
+                    [settings.GONGZHI_INSIGHTS_REBUILD_WORK_MEM],
+                )
             cursor.execute(f"DELETE FROM {contribution}{day_where}", day_params)
             cursor.execute(
                 f"INSERT INTO {contribution} (order_id, day, subdistrict_id, community_id, "
