@@ -72,7 +72,7 @@ def with_advice(orders: QuerySet[WorkOrder]) -> QuerySet[WorkOrder]:
 def suggestion_of(order: WorkOrder) -> OrderSuggestion | None:
     """The order's suggestion (joined by with_advice(), else one query), or None."""
     try:
-        found: OrderSuggestion = order.dispatch_suggestion  # type: ignore[attr-defined]
+        found: OrderSuggestion = order.dispatch_suggestion  # type: ignore[attr-defined, unused-ignore]
     except OrderSuggestion.DoesNotExist:
         return None
     return found

@@ -136,7 +136,7 @@ def test_a_cluster_becomes_a_proactive_order_and_a_proposal(
     assert set(proposal.work_orders.values_list("pk", flat=True)) == {
         o.pk for o in filed["duplicates"]
     }
-    assert list(order.clusters.all()) == [cluster]  # type: ignore[attr-defined]
+    assert list(order.clusters.all()) == [cluster]  # type: ignore[attr-defined, unused-ignore]
 
 
 def test_an_acted_cluster_is_kept_as_it_was_when_new_orders_come(

@@ -85,7 +85,7 @@ def test_a_hotspot_becomes_a_proactive_order_linked_both_ways(
     assert (order.channel, order.status) == (Channel.PROACTIVE, Status.RECEIVED)
     assert (order.compound_id, order.category_id) == (hotspot.compound_id, hotspot.category_id)
     assert (hotspot.work_order_id, hotspot.status) == (order.pk, SignalStatus.ACTED)
-    assert list(order.hotspots.all()) == [hotspot]  # type: ignore[attr-defined]
+    assert list(order.hotspots.all()) == [hotspot]  # type: ignore[attr-defined, unused-ignore]
     event = SignalEvent.objects.get(hotspot=hotspot)
     assert (event.kind, event.data["order"], len(event.data["orders"])) == (
         "ordered",
@@ -100,7 +100,7 @@ def test_a_hotspot_becomes_a_proposal_with_its_orders(world: World, hotspot: Hot
     assert (proposal.origin, proposal.compound_id) == (Origin.HOTSPOT, hotspot.compound_id)
     assert proposal.work_orders.count() == 12
     assert hotspot.proposal_id == proposal.pk
-    assert list(proposal.hotspots.all()) == [hotspot]  # type: ignore[attr-defined]
+    assert list(proposal.hotspots.all()) == [hotspot]  # type: ignore[attr-defined, unused-ignore]
 
 
 def test_nothing_is_written_when_deliberation_refuses(world: World, hotspot: Hotspot) -> None:
