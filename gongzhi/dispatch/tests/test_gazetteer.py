@@ -6,8 +6,6 @@ and 光华里社区 in A, 吉庆里社区 in B; compounds 永安里小区, 光�
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from shapely.geometry import box
 
@@ -213,8 +211,9 @@ def test_an_unchanged_registry_keeps_the_built_automaton(world: World) -> None:
     assert gz.gazetteer() is first
 
 
-def test_it_finds_places_in_a_long_text_quickly() -> None:
-    # A registry of a few thousand names; a 4,000-character text scans in milliseconds.
+def test_it_finds_the_one_name_of_thousands_in_a_long_text() -> None:
+    # A registry of a few thousand names and a 4,000-character text. How fast it runs is a
+    # benchmark's business, not a test's (a busy machine must not fail the suite).
     entries = [
         (f"{chr(0x4E00 + i % 500)}{chr(0x4E00 + i // 500)}家园", _ref(i), 0.95) for i in range(3000)
     ]
@@ -222,12 +221,9 @@ def test_it_finds_places_in_a_long_text_quickly() -> None:
     text = ("居民反映一家园" + "楼道灯不亮，物业不管。" * 20) * 15
     text = text[:4000] + "一丁家园"
 
-    started = time.perf_counter()
     found = built.find(text)
-    elapsed = time.perf_counter() - started
 
     assert [m.text for m in found] == ["一丁家园"]
-    assert elapsed < 0.05
 
 
 def _ref(i: int) -> PlaceRef:

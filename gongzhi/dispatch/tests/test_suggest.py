@@ -3,8 +3,6 @@ unit through the matrix, and automatic dispatch only above the threshold."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
@@ -110,18 +108,6 @@ def test_activating_another_artifact_switches_intake_at_once(
     loaded = active_model()
     assert loaded is not None and loaded.version == "other"
     assert list(ModelArtifact.objects.filter(active=True)) == [other]
-
-
-def test_the_model_answers_within_a_few_milliseconds(artifact: ModelArtifact) -> None:
-    advise(text=CLEAR_ELEVATOR, place_source="operator")  # loads the model and jieba
-    times = []
-    for _ in range(30):
-        started = time.perf_counter()
-        advise(text=CLEAR_ELEVATOR, place_source="operator")
-        times.append(time.perf_counter() - started)
-
-    # The goal is 5 ms; the bound leaves room for a loaded two-core test machine.
-    assert statistics.median(times) < 0.025
 
 
 # --- automatic dispatch -----------------------------------------------------------------------
