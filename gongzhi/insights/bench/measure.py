@@ -6,10 +6,11 @@
   GROUP BY over the month's orders with their first contact and latest callback), and that
   both give the same rows;
 - the dashboard's query set (selectors.dashboard_summary), district and one subdistrict, p95;
-- a month's hotspot scan: by default `hotspot_scan_proxy` below, which reads what a scan
-  needs from the roll-ups (per community × category × day of the month, and the 12 months
-  before per community × category) and applies a plain control limit; the real scan plugs in
-  with `--hotspot-scan module:function` (a function of the month).
+- a month's hotspot scan: the function given with `--hotspot-scan module:function` (a
+  function of the month; the command's default is the real scan,
+  hotspots.scan:bench_scan), or `hotspot_scan_proxy` below, which reads what a scan needs
+  from the roll-ups (per community × category: the month's total and busiest day, and 12
+  baseline months) and applies a plain control limit.
 """
 
 from __future__ import annotations
