@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/", include("gongzhi.workorders.urls")),
     path("dispatch/", include("gongzhi.dispatch.urls")),
     path("deliberation/", include("gongzhi.deliberation.urls")),
+    path("insights/", include("gongzhi.insights.urls")),
     path("notifications/", include("gongzhi.notifications.urls")),
     path("open311/", include("gongzhi.open311.urls")),
     path("api/v1/", include("gongzhi.workorders.api.urls")),
