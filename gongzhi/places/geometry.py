@@ -4,9 +4,10 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from gongzhi.places.coords import gcj02_to_wgs84, wgs84_to_gcj02
 
@@ -14,11 +15,10 @@ CRS = Literal["wgs84", "gcj02"]
 
 
 def _convert(geom: BaseGeometry, fn: Any) -> BaseGeometry:
-    def per_coords(xs: Any, ys: Any, zs: Any = None) -> tuple[list[float], list[float]]:
-        pairs = [fn(x, y) for x, y in zip(xs, ys, strict=True)]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+    def per_coords(coords: np.ndarray) -> np.ndarray:
+        return np.array([fn(x, y) for x, y in coords], dtype=float).reshape(-1, 2)
 
-    return transform(per_coords, geom)
+    return shapely.transform(geom, per_coords)
 
 
 def to_wgs84(geom: BaseGeometry, crs: CRS) -> BaseGeometry:
