@@ -89,6 +89,13 @@ NAV: list[NavItem] = [
         STAFF,
         _("按月查看街道、社区和承办单位的响应率、解决率、满意率和综合得分。"),
     ),
+    # Leaders' dashboards (gongzhi.insights).
+    NavItem(
+        _("数据看板"),
+        "insights:dashboard",
+        frozenset({Role.DISTRICT_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
+        _("按月查看全区或本街道的三率、地图、趋势和类别，逐级查看到社区和工单，下载月度报告。"),
+    ),
     # 共商共治 (gongzhi.deliberation).
     NavItem(
         _("议事"),
