@@ -1,11 +1,20 @@
 """The monthly ranking: subdistricts, communities or units by the three rates and the
-composite score, with grades (the domain's rates module), and the bottom of the table marked."""
+composite score, read from the insights roll-ups (insights.rankings.ranking: grades 先进 / 进步 /
+整改 / 治理类 by the thresholds in settings, the change against last month, the bottom of the
+list marked).
+
+The roll-ups are kept current by the scheduler's `insights.refresh_rollups` job (every 30
+seconds, gongzhi/web/scheduler.py), not by this page: a GET that wrote to the roll-ups would
+take their lock on every view of the district's most-read page. The page says how current
+the figures are (the roll-ups' `as_of`) instead.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +25,11 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from gongzhi.insights.rankings import Grade, Level, RankingRow
+from gongzhi.insights.rankings import ranking as insights_ranking
+from gongzhi.insights.selectors import rollups_as_of
 from gongzhi.workorders import rules
 from gongzhi.workorders.forms import RankingForm
-from gongzhi.workorders.rates import Level, Rates, monthly_rates
 from gongzhi.workorders.views.edge import person_of
 
 LEVELS = [
@@ -26,41 +37,54 @@ LEVELS = [
     (Level.COMMUNITY.value, _l("社区/村")),
     (Level.UNIT.value, _l("承办单位")),
 ]
-GRADE_LABELS = {
-    "excellent": _l("优秀"),
-    "good": _l("良好"),
-    "fair": _l("一般"),
-    "poor": _l("较差"),
+# The page's badge colours (workorders.css) for the domain's grades.
+GRADE_STYLE = {
+    Grade.ADVANCED: "ok",
+    Grade.IMPROVED: "status",
+    Grade.RECTIFY: "near",
+    Grade.GOVERN: "overdue",
 }
 
 
-def rank_rows(rates: list[Rates]) -> list[dict[str, Any]]:
-    """Table rows in the domain's order (best composite first). The last ranked row (with a
-    composite, when more than one is ranked) is marked as the bottom (末位)."""
-    ranked = [r for r in rates if r.composite is not None]
-    bottom = ranked[-1].key if len(ranked) > 1 else None
-    rows = []
-    for index, r in enumerate(rates, start=1):
-        rows.append(
+def _raw(row: RankingRow) -> dict[str, str]:
+    c = row.counts
+    return {
+        "response_raw": f"{c['contacted_in_time']}/{c['response_due']}",
+        "resolution_raw": f"{c['callbacks_resolved']}/{c['callbacks']}",
+        "satisfaction_raw": _("满意%(s)d·基本%(b)d·不满意%(u)d")
+        % {"s": c["satisfied"], "b": c["basically"], "u": c["unsatisfied"]},
+    }
+
+
+def rank_rows(rows: list[RankingRow]) -> list[dict[str, Any]]:
+    """Table rows in the domain's order (best composite first), with the change of the
+    composite and of the rank against last month."""
+    out = []
+    for r in rows:
+        rank_change = (
+            r.previous_rank - r.rank if r.rank is not None and r.previous_rank is not None else None
+        )
+        out.append(
             {
-                "rank": index if r.composite is not None else "—",
+                "rank": r.rank if r.rank is not None else "—",
+                "previous_rank": r.previous_rank,
+                "rank_change": rank_change,
                 "name": r.name,
-                "orders": r.orders,
-                "response": r.response_rate,
-                "response_raw": f"{r.responded_in_time}/{r.response_due}",
-                "resolution_raw": f"{r.resolved}/{r.callbacks}",
-                "satisfaction_raw": _("满意%(s)d·基本%(b)d·不满意%(u)d")
-                % {"s": r.satisfied, "b": r.basically, "u": r.unsatisfied},
-                "resolution": r.resolution_rate,
-                "satisfaction": r.satisfaction_rate,
-                "composite": r.composite,
-                "composite_pct": max(0, min(100, int(r.composite or 0))),
-                "grade": GRADE_LABELS.get(r.grade or "", r.grade or ""),
-                "grade_key": r.grade or "",
-                "is_bottom": r.composite is not None and r.key == bottom,
+                "orders": r.counts["counted"],
+                "response": r.rates.response,
+                "resolution": r.rates.resolution,
+                "satisfaction": r.rates.satisfaction,
+                "composite": r.rates.composite,
+                "composite_pct": max(0, min(100, int(r.rates.composite or 0))),
+                "delta": r.composite_delta,
+                "grade": r.grade.label if r.grade else "",
+                "grade_key": r.grade.value if r.grade else "",
+                "grade_style": GRADE_STYLE.get(r.grade, "") if r.grade else "",
+                "is_bottom": r.is_bottom,
+                **_raw(r),
             }
         )
-    return rows
+    return out
 
 
 @login_required
@@ -74,9 +98,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("month", today.strftime("%Y-%m"))
     form = RankingForm(data)
-    month: dt.date = form.cleaned_data["month"] if form.is_valid() else today.replace(day=1)
-    level = (form.cleaned_data.get("level") if form.is_valid() else "") or Level.SUBDISTRICT
-    rates = monthly_rates(year=month.year, month=month.month, level=level)
+    valid = form.is_valid()
+    month: dt.date = form.cleaned_data["month"] if valid else today.replace(day=1)
+    level = (form.cleaned_data.get("level") if valid else "") or Level.SUBDISTRICT.value
+    rows = insights_ranking(level, month)
     context = {
         "form": form,
         "levels": LEVELS,
@@ -84,7 +109,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "level_label": dict(LEVELS)[level],
         "month_value": month.strftime("%Y-%m"),
         "month_label": _("%(y)d年%(m)d月") % {"y": month.year, "m": month.month},
-        "rows": rank_rows(rates),
+        "rows": rank_rows(rows),
+        "as_of": rollups_as_of(),
+        "min_orders": settings.GONGZHI_INSIGHTS_MIN_ORDERS,
     }
     template = "workorders/ranking.html"
     if request.htmx:  # type: ignore[attr-defined]
