@@ -1,3 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Pages over the findings: hotspots and clusters (with turning one into a proactive order or a
+deliberation proposal), the monthly topic candidates, and the playbook beside an open order."""
 
-urlpatterns: list = []
+from django.urls import URLPattern, URLResolver, path
+
+from gongzhi.insights.pages import playbook, signals, topics
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("hotspots/", signals.hotspots, name="hotspots"),
+    path("hotspots/<int:pk>/", signals.hotspot, name="hotspot"),
+    path("hotspots/<int:pk>/act/<str:action>/", signals.hotspot_action, name="hotspot_action"),
+    path("clusters/", signals.clusters, name="clusters"),
+    path("clusters/<int:pk>/", signals.cluster, name="cluster"),
+    path("clusters/<int:pk>/act/<str:action>/", signals.cluster_action, name="cluster_action"),
+    path("topics/", topics.topics, name="topics"),
+    path("orders/<str:number>/playbook/", playbook.playbook, name="playbook"),
+]
