@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.insights.dashboard.selectors import CategoryFigures
 from gongzhi.insights.selectors import AreaFigures
 
-WIDTH = 640
-LEFT, RIGHT, TOP = 44, 12, 14
+WIDTH = 480
+LEFT, RIGHT, TOP = 36, 10, 14
+CATEGORY_WIDTH = 440
 
 RATE_SERIES = (
     ("composite", _("综合得分"), "#b3261e"),
@@ -92,7 +93,7 @@ def trend_chart(trend: list[tuple[dt.date, AreaFigures]], *, months: int = 12) -
     under them, bars of the orders received."""
     trend = trend[-months:]
     n = len(trend)
-    rate_h, bar_h = 220, 120
+    rate_h, bar_h = 200, 110
     plot_bottom = rate_h - 24
     step = (WIDTH - LEFT - RIGHT) / max(1, n)
     xs = [LEFT + step * (i + 0.5) for i in range(n)]
@@ -192,9 +193,9 @@ class CategoryChart:
 def category_chart(categories: list[CategoryFigures]) -> CategoryChart:
     """One horizontal bar per category (orders this month), its count and the change on last
     month at the end of the bar."""
-    label_w, row_h, value_w = 132, 30, 150
+    label_w, row_h, value_w = 104, 30, 128
     top = max((c.received for c in categories), default=0)
-    room = WIDTH - label_w - value_w
+    room = CATEGORY_WIDTH - label_w - value_w
     bars = []
     for i, c in enumerate(categories):
         change = "up" if c.change > 0 else "down" if c.change < 0 else "same"
@@ -207,7 +208,7 @@ def category_chart(categories: list[CategoryFigures]) -> CategoryChart:
             )
         )
     return CategoryChart(
-        width=WIDTH,
+        width=CATEGORY_WIDTH,
         height=max(row_h, len(categories) * row_h + 4),
         label_width=label_w,
         row_height=row_h,
