@@ -96,6 +96,14 @@ NAV: list[NavItem] = [
         frozenset({Role.DISTRICT_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
         _("按月查看全区或本街道的三率、地图、趋势和类别，逐级查看到社区和工单，下载月度报告。"),
     ),
+    # 未诉先办 (gongzhi.insights.pages): hotspots, clusters and the monthly topics; every staff
+    # role sees the hotspots of the places in its scope (insights/hotspots/rules.py).
+    NavItem(
+        _("未诉先办"),
+        "insights:hotspots",
+        STAFF,
+        _("诉求数超出季节基线控制限的地点和类别、内容相近的诉求，转为主动治理工单或提交议事。"),
+    ),
     # 共商共治 (gongzhi.deliberation).
     NavItem(
         _("议事"),
