@@ -134,6 +134,9 @@ def _optional_url(name: str, **kwargs: Any) -> str | None:
 
 
 def _report_links(month: Month, subdistrict_id: int | None) -> list[tuple[str, str, str]]:
+    """The monthly report (Excel, PDF) and the masked CSV of the month's orders, for the
+    shown month and scope (reports/)."""
+    scope = {"subdistrict": subdistrict_id} if subdistrict_id is not None else {}
     links = []
     for name, kind, label in (
         ("insights:report_xlsx", "xlsx", _("下载月度报告（Excel）")),
@@ -141,9 +144,11 @@ def _report_links(month: Month, subdistrict_id: int | None) -> list[tuple[str, s
     ):
         url = _optional_url(name, month=month.value)
         if url is not None:
-            if subdistrict_id is not None:
-                url += "?" + urlencode({"subdistrict": subdistrict_id})
-            links.append((kind, label, url))
+            links.append((kind, label, f"{url}?{urlencode(scope)}" if scope else url))
+    csv = _optional_url("insights:orders_csv")
+    if csv is not None:
+        query = urlencode({"month": month.value, **scope})
+        links.append(("csv", _("导出本月工单（CSV，已脱敏）"), f"{csv}?{query}"))
     return links
 
 
@@ -276,7 +281,10 @@ def _render(
         "by_choices": [(str(k), str(label)) for k, label, _c in RATE_SERIES],
         "orders_url": orders_url,
         "reports": _report_links(month, report_subdistrict),
-        "hotspots_url": _with_month(hotspots_url, month) if hotspots_url else None,
+        "hotspots_url": _with_month(hotspots_url, month, subdistrict=report_subdistrict)
+        if hotspots_url
+        else None,
+        "reports_url": _optional_url("insights:reports"),
         "as_of": summary.as_of,
         "nav_current": reverse("insights:dashboard"),
     }

@@ -298,6 +298,15 @@ def test_the_map_values_are_every_subdistrict_with_its_rollup(built: World) -> N
     assert data["generated"] is False
 
 
+def test_the_map_says_when_its_geography_is_generated(built: World) -> None:
+    built.comm_a2.generated = True
+    built.comm_a2.save(update_fields=["generated"])
+    client = client_for(built, "district_staff")
+    assert client.get("/insights/map.json?month=2025-10").json()["generated"] is False
+    data = client.get(f"/insights/map.json?month=2025-10&subdistrict={built.sd_a.pk}").json()
+    assert data["generated"] is True
+
+
 def test_the_map_of_a_subdistrict_has_its_communities(built: World) -> None:
     data = (
         client_for(built, "subdistrict_staff_a")
@@ -387,3 +396,36 @@ def test_more_places_and_orders_cost_the_district_page_no_more_queries(
     client.get("/insights/?month=2025-10")
     with django_assert_num_queries(14):
         client.get("/insights/?month=2025-10")
+
+
+# --- links to the other insights pages ---------------------------------------------------------
+
+
+def test_the_report_links_are_for_the_shown_month_and_scope(built: World) -> None:
+    client = client_for(built, "district_staff")
+    district = client.get("/insights/?month=2025-09").content.decode()
+    xlsx = reverse("insights:report_xlsx", kwargs={"month": "2025-09"})
+    pdf = reverse("insights:report_pdf", kwargs={"month": "2025-09"})
+    assert f'id="report-xlsx" href="{xlsx}"' in district
+    assert f'id="report-pdf" href="{pdf}"' in district
+    sub = client.get(
+        reverse("insights:subdistrict", args=[built.sd_a.pk]), {"month": "2025-10"}
+    ).content.decode()
+    xlsx = reverse("insights:report_xlsx", kwargs={"month": "2025-10"})
+    assert f'id="report-xlsx" href="{xlsx}?subdistrict={built.sd_a.pk}"' in sub
+    csv = reverse("insights:orders_csv")
+    assert f'id="report-csv" href="{csv}?month=2025-10&amp;subdistrict={built.sd_a.pk}"' in sub
+
+
+def test_a_subdistrict_leader_downloads_the_report_of_their_subdistrict(built: World) -> None:
+    client = client_for(built, "subdistrict_staff_a")
+    html = client.get(
+        reverse("insights:subdistrict", args=[built.sd_a.pk]), {"month": "2025-10"}
+    ).content.decode()
+    href = re.search(r'id="report-xlsx" href="([^"]+)"', html)
+    assert href
+    response = client.get(href.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
