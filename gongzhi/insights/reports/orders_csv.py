@@ -96,6 +96,16 @@ def export_orders(f: OrderFilter) -> QuerySet[WorkOrder]:
     return qs.order_by("received_at", "pk")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str | None) -> str:
+    """Free text as a CSV cell Excel will not run: a leading =, +, -, @ would make it a
+    formula (CSV injection), so such a cell gets a leading apostrophe, as OWASP advises."""
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _when(value: dt.datetime | None) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
@@ -134,18 +144,18 @@ def csv_chunks(f: OrderFilter, *, rows_per_chunk: int = 500) -> Iterator[str]:
                 v["category__parent__name"] or v["category__name"],
                 v["category__name"],
                 v["subdistrict__name"] or "",
-                v["community__name"] or "",
-                v["compound__name"] or "",
-                mask_name(v["requester_name"]),
+                _text(v["community__name"]),
+                _text(v["compound__name"]),
+                _text(mask_name(v["requester_name"])),
                 mask_phone(v["requester_phone"]),
-                v["lead_unit__name"] or "",
+                _text(v["lead_unit__name"]),
                 labels["status"].get(v["status"], v["status"]),
                 _when(v["contacted_at"]),
                 _when(v["resolved_at"]),
                 labels["satisfaction"].get(v["satisfaction"], v["satisfaction"] or ""),
                 yes if v["overdue"] else "",
                 yes if v["excluded_from_scoring"] else "",
-                v["description"],
+                _text(v["description"]),
             ]
         )
         pending += 1

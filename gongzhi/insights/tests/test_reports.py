@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +23,7 @@ from pypdf import PdfReader
 
 from gongzhi.insights.rankings import ranking
 from gongzhi.insights.reports.data import monthly_report
-from gongzhi.insights.reports.fonts import CID_FALLBACK, cjk_font
+from gongzhi.insights.reports.fonts import CID_FALLBACK, DEBIAN_FONTS, FONT_NAME, cjk_font
 from gongzhi.insights.reports.pdf import report_pdf
 from gongzhi.insights.rollups import rollups_refresh
 from gongzhi.insights.selectors import Scope, dashboard_summary
@@ -142,7 +143,9 @@ def test_the_overview_has_the_months_figures_and_their_change(district: World) -
     assert figures["受理工单"]["本月"] == summary.totals.counts["received"] == 5
     assert figures["受理工单"]["上月"] == summary.previous.counts["received"] == 1
     assert figures["受理工单"]["环比变化"] == 4
-    assert figures["解决率"]["本月"] == pytest.approx(summary.totals.rates.resolution / 100)
+    resolution = summary.totals.rates.resolution
+    assert resolution is not None
+    assert figures["解决率"]["本月"] == pytest.approx(resolution / 100)
     assert sheet["B6"].number_format == "#,##0"
     assert sheet.cell(row=9, column=2).number_format == "0.00%"  # 解决率
     assert sheet.freeze_panes == "A6"
@@ -279,13 +282,13 @@ def test_the_csv_keeps_a_subdistrict_a_category_and_a_status(district: World) ->
     w = district
     client = client_for(w, "district_staff")
     rows = read_csv(
-        client.get("/insights/reports/orders.csv", {"month": MONTH, "subdistrict": w.sd_b.pk})
+        client.get("/insights/reports/orders.csv", {"month": MONTH, "subdistrict": str(w.sd_b.pk)})
     )
     assert {r[rows[0].index("社区/村")] for r in rows[1:]} == {w.comm_b1.name}
     assert len(rows) == 3
     heating = category("heating-cold")
     rows = read_csv(
-        client.get("/insights/reports/orders.csv", {"month": MONTH, "category": heating.pk})
+        client.get("/insights/reports/orders.csv", {"month": MONTH, "category": str(heating.pk)})
     )
     assert [r[rows[0].index("类别")] for r in rows[1:]] == [heating.name]
     rows = read_csv(
@@ -327,7 +330,7 @@ def test_who_may_download_the_report(
     w = district
     client = client_for(w, username)
     for path in (f"/insights/reports/{MONTH}.xlsx", "/insights/reports/orders.csv"):
-        query = {"month": MONTH} if path.endswith(".csv") else {}
+        query: dict[str, Any] = {"month": MONTH} if path.endswith(".csv") else {}
         assert client.get(path, query).status_code == district_report, path
         a = client.get(path, {**query, "subdistrict": w.sd_a.pk})
         assert a.status_code == own_subdistrict, path
@@ -427,3 +430,56 @@ def test_the_command_writes_the_report(district: World, tmp_path: Any) -> None:
         str(pdf),
     )
     assert district.sd_b.name in pdf_text(pdf.read_bytes())
+
+
+def test_the_csv_keeps_formulas_from_running_in_excel(district: World) -> None:
+    w = district
+    order_in(
+        w, "received", at=at(10, 25), description='=HYPERLINK("http://x")', requester_name="=A1"
+    )
+    rows = read_csv(
+        client_for(w, "district_staff").get("/insights/reports/orders.csv", {"month": MONTH})
+    )
+    last = rows[-1]
+    assert last[rows[0].index("诉求内容")] == '\'=HYPERLINK("http://x")'
+    assert last[rows[0].index("诉求人")] == "'=**"
+
+
+# --- the PDF's font --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_font() -> Any:
+    cjk_font.cache_clear()
+    yield
+    cjk_font.cache_clear()
+
+
+def test_a_font_with_postscript_outlines_is_passed_over(
+    settings: Any, fresh_font: None, tmp_path: Any
+) -> None:
+    noto = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    settings.GONGZHI_PDF_FONT = noto if Path(noto).is_file() else str(tmp_path / "missing.ttf")
+    font = cjk_font()
+    wqy = Path(DEBIAN_FONTS[0].partition("#")[0])
+    assert font == (FONT_NAME if wqy.is_file() else CID_FALLBACK)
+
+
+def test_without_a_font_file_the_pdf_falls_back_to_the_cid_font(
+    district: World, settings: Any, fresh_font: None, tmp_path: Any, monkeypatch: Any
+) -> None:
+    settings.GONGZHI_PDF_FONT = str(tmp_path / "missing.ttf")
+    monkeypatch.setattr("gongzhi.insights.reports.fonts.DEBIAN_FONTS", ())
+    assert cjk_font() == CID_FALLBACK
+    content = report_pdf(monthly_report(Scope.district(), OCT))
+    assert b"STSong-Light" in content
+    text = pdf_text(content)
+    assert "2025年10月" in text and district.sd_a.name in text
+
+
+def test_a_configured_truetype_font_is_used(settings: Any, fresh_font: None) -> None:
+    wqy = DEBIAN_FONTS[0]
+    if not Path(wqy.partition("#")[0]).is_file():
+        pytest.skip("fonts-wqy-microhei is not installed")
+    settings.GONGZHI_PDF_FONT = wqy
+    assert cjk_font() == FONT_NAME
