@@ -3,15 +3,15 @@ deliberation proposal), the monthly topic candidates, and the playbook beside an
 
 from django.urls import URLPattern, URLResolver, path
 
-from gongzhi.insights.pages import playbook, signals, topics
+from gongzhi.insights.pages import clusters, hotspots, playbook, topics
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("hotspots/", signals.hotspots, name="hotspots"),
-    path("hotspots/<int:pk>/", signals.hotspot, name="hotspot"),
-    path("hotspots/<int:pk>/act/<str:action>/", signals.hotspot_action, name="hotspot_action"),
-    path("clusters/", signals.clusters, name="clusters"),
-    path("clusters/<int:pk>/", signals.cluster, name="cluster"),
-    path("clusters/<int:pk>/act/<str:action>/", signals.cluster_action, name="cluster_action"),
+    path("hotspots/", hotspots.hotspots, name="hotspots"),
+    path("hotspots/<int:pk>/", hotspots.hotspot, name="hotspot"),
+    path("hotspots/<int:pk>/act/<str:action>/", hotspots.hotspot_action, name="hotspot_action"),
+    path("clusters/", clusters.clusters, name="clusters"),
+    path("clusters/<int:pk>/", clusters.cluster, name="cluster"),
+    path("clusters/<int:pk>/act/<str:action>/", clusters.cluster_action, name="cluster_action"),
     path("topics/", topics.topics, name="topics"),
     path("orders/<str:number>/playbook/", playbook.playbook, name="playbook"),
 ]
