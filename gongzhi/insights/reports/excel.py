@@ -56,6 +56,13 @@ def _row(sheet: Worksheet, row: int, values: Sequence[Any], formats: Sequence[st
             cell.number_format = fmt
 
 
+def _show_axes(chart: Any) -> None:
+    """openpyxl 3.1 leaves out the axes' <c:delete val="0"/>, and Excel then hides both axes
+    with their labels; say it."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
 def _title(sheet: Worksheet, report: MonthlyReport, subtitle: str) -> None:
     sheet["A1"] = f"{report.title} · {subtitle}"
     sheet["A1"].font = Font(bold=True, size=14)
@@ -186,12 +193,14 @@ def _trend(sheet: Worksheet, report: MonthlyReport) -> None:
         Reference(sheet, min_col=3, max_col=5, min_row=3, max_row=last), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=last))
+    _show_axes(chart)
     sheet.add_chart(chart, "H3")
     volume = BarChart()
     volume.title = _("近12个月受理量")
     volume.height, volume.width = 8, 18
     volume.add_data(Reference(sheet, min_col=2, min_row=3, max_row=last), titles_from_data=True)
     volume.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=last))
+    _show_axes(volume)
     sheet.add_chart(volume, "H20")
 
 
@@ -227,6 +236,7 @@ def _categories(sheet: Worksheet, report: MonthlyReport) -> None:
         chart.height, chart.width = 9, 18
         chart.add_data(Reference(sheet, min_col=2, min_row=3, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=last))
+        _show_axes(chart)
         sheet.add_chart(chart, "H3")
     start = last + 2
     sheet.cell(row=start, column=1, value=_("受理量居前的细分类别")).font = BOLD

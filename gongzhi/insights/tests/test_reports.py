@@ -169,6 +169,7 @@ def test_the_trend_sheet_has_twelve_months_and_a_line_chart(district: World) -> 
     assert len(charts) == 3  # trend line, trend volume, categories bar
     xml = b"".join(zipfile.ZipFile(io.BytesIO(content)).read(p) for p in charts)
     assert b"<lineChart>" in xml and b"<barChart>" in xml
+    assert xml.count(b'<delete val="0" />') == 6  # every axis shown (see excel._show_axes)
 
 
 def test_the_categories_sheet_has_the_top_level_categories(district: World) -> None:
