@@ -484,3 +484,13 @@ def test_a_configured_truetype_font_is_used(settings: Any, fresh_font: None) -> 
         pytest.skip("fonts-wqy-microhei is not installed")
     settings.GONGZHI_PDF_FONT = wqy
     assert cjk_font() == FONT_NAME
+
+
+def test_the_csv_reads_the_orders_in_one_query_whatever_their_number(
+    district: World, django_assert_num_queries: Any
+) -> None:
+    client = client_for(district, "district_staff")
+    # session, user, memberships; then the orders with their names joined in (one SELECT).
+    with django_assert_num_queries(4):
+        rows = read_csv(client.get("/insights/reports/orders.csv", {"month": MONTH}))
+    assert len(rows) == 6
