@@ -62,6 +62,10 @@ class Bar:
     value: int
     label: str
 
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 @dataclass
 class TrendChart:
@@ -177,6 +181,7 @@ def trend_chart(trend: list[tuple[dt.date, AreaFigures]], *, months: int = 12) -
 class CategoryBar:
     y: float
     width: float
+    value_x: float  # where the count and the change are written, after the bar
     category: CategoryFigures
     change_class: str  # "up", "down" or "same"
 
@@ -199,10 +204,12 @@ def category_chart(categories: list[CategoryFigures]) -> CategoryChart:
     bars = []
     for i, c in enumerate(categories):
         change = "up" if c.change > 0 else "down" if c.change < 0 else "same"
+        width = round(max(2.0, room * c.received / top), 1) if top else 0.0
         bars.append(
             CategoryBar(
                 y=i * row_h + 4,
-                width=round(max(2.0, room * c.received / top), 1) if top else 0.0,
+                width=width,
+                value_x=round(label_w + width + 6, 1),
                 category=c,
                 change_class=change,
             )

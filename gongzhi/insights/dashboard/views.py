@@ -243,6 +243,15 @@ def _months_nav(month: Month, request: HttpRequest) -> dict[str, str | None]:
     }
 
 
+def _rate_steps() -> list[float]:
+    """The map's four colour steps of a rate: the grades' thresholds (治理类 below, 整改
+    below, halfway to 先进, 先进 from)."""
+    govern = settings.GONGZHI_INSIGHTS_GOVERN_BELOW
+    rectify = settings.GONGZHI_INSIGHTS_RECTIFY_BELOW
+    advanced = settings.GONGZHI_INSIGHTS_ADVANCED_MIN
+    return [govern, rectify, round((rectify + advanced) / 2, 1), advanced]
+
+
 def _render(
     request: HttpRequest,
     *,
@@ -274,6 +283,7 @@ def _render(
             **map_config,
             "tile_url": settings.GONGZHI_TILE_URL,
             "tile_attribution": settings.GONGZHI_TILE_ATTRIBUTION,
+            "rate_steps": " ".join(f"{step:g}" for step in _rate_steps()),
         },
         "ranking": ranking_lines,
         "by": by,

@@ -71,6 +71,12 @@ def test_a_leader_drills_down_to_an_order_and_downloads_the_monthly_report(
     assert page.locator("#dash-legend .swatch").count() >= 2
     assert page.locator("#trend-chart").get_attribute("role") == "img"
     assert page.locator("#headlines [data-key=orders] .value").inner_text() == "5"
+    # Coloured by hotspots instead of the composite: the legend follows.
+    assert page.locator("#dash-legend strong").inner_text() == "综合得分"
+    # Rates in the grades' fixed steps (<80 … ≥95), whatever the month's spread.
+    assert "≥95" in page.locator("#dash-legend").inner_text()
+    page.select_option("#map-measure", "hotspots")
+    assert page.locator("#dash-legend strong").inner_text() == "热点数"
     shot(page, "district")
     # On a phone: one column, nothing wider than the screen (wide tables scroll in their box).
     page.set_viewport_size({"width": 390, "height": 844})

@@ -25,20 +25,25 @@ data-map-ready (the number of places) for browser tests.
       });
   }
 
-  function bins(values, isRate) {
+  // Rates: fixed steps (the grades' thresholds, from the page), so that a colour means the
+  // same on every map. Counts: five equal steps from 0 to the largest.
+  function bins(values, isRate, steps) {
+    if (isRate && steps.length === RATE_COLOURS.length - 1) {
+      var edges = [0].concat(steps).concat([100]);
+      return RATE_COLOURS.map(function (colour, i) {
+        return { from: edges[i], to: edges[i + 1], colour: colour, open: i < RATE_COLOURS.length - 1 };
+      });
+    }
     var present = values.filter(function (v) { return v !== null && v !== undefined; });
     if (!present.length) {
       return [];
     }
-    var low = Math.min.apply(null, present);
     var high = Math.max.apply(null, present);
-    if (!isRate) {
-      low = 0;
-    }
-    if (high === low) {
-      return [{ from: low, to: high, colour: (isRate ? RATE_COLOURS : COUNT_COLOURS)[isRate ? 4 : 2] }];
+    if (high <= 0) {
+      return [{ from: 0, to: 0, colour: COUNT_COLOURS[0] }];
     }
     var colours = isRate ? RATE_COLOURS : COUNT_COLOURS;
+    var low = isRate ? Math.min.apply(null, present) : 0;
     var step = (high - low) / colours.length;
     return colours.map(function (colour, i) {
       return { from: low + step * i, to: i === colours.length - 1 ? high : low + step * (i + 1), colour: colour };
@@ -50,7 +55,8 @@ data-map-ready (the number of places) for browser tests.
       return NO_DATA;
     }
     for (var i = 0; i < scale.length; i++) {
-      if (value <= scale[i].to + 1e-9) {
+      // A step open at its top ([80, 85)) leaves its upper edge to the next one.
+      if (scale[i].open ? value < scale[i].to : value <= scale[i].to + 1e-9) {
         return scale[i].colour;
       }
     }
@@ -73,6 +79,7 @@ data-map-ready (the number of places) for browser tests.
     var legend = document.getElementById("dash-legend");
     var note = document.getElementById("dash-map-note");
     var focus = element.dataset.focus || "";
+    var steps = (element.dataset.rateSteps || "").split(" ").filter(Boolean).map(Number);
     var tiles = element.dataset.tileUrl;
     var map = L.map(element, { zoomSnap: 0.25, zoomControl: false, attributionControl: Boolean(tiles) });
     L.control
@@ -97,7 +104,7 @@ data-map-ready (the number of places) for browser tests.
       var measure = select ? select.value : "composite";
       var isRate = Boolean(RATES[measure]);
       var values = Object.keys(figures).map(function (id) { return figures[id][measure]; });
-      var scale = bins(values, isRate);
+      var scale = bins(values, isRate, steps);
       layer.eachLayer(function (shape) {
         var area = figures[shape.feature.properties.id] || {};
         var focused = focus && String(shape.feature.properties.id) === focus;
@@ -119,8 +126,13 @@ data-map-ready (the number of places) for browser tests.
         var title = document.createElement("strong");
         title.textContent = measureLabel();
         legend.appendChild(title);
-        scale.forEach(function (bin) {
-          legend.appendChild(item(bin.colour, format(bin.from, isRate) + "–" + format(bin.to, isRate)));
+        scale.forEach(function (bin, i) {
+          var text = format(bin.from, isRate) + "–" + format(bin.to, isRate);
+          if (bin.open !== undefined) {
+            // The fixed steps of a rate: <80, 80–85, …, ≥95.
+            text = i === 0 ? "<" + bin.to : !bin.open ? "≥" + bin.from : bin.from + "–" + bin.to;
+          }
+          legend.appendChild(item(bin.colour, text));
         });
         legend.appendChild(item(NO_DATA, element.dataset.noData || ""));
       }
