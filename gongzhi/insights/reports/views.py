@@ -244,5 +244,10 @@ def reports(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "sees_district": district,
             "statuses": Status.choices,
+            "categories": list(
+                Category.objects.filter(parent__isnull=True)
+                .order_by("sort_order", "pk")
+                .values_list("pk", "name")
+            ),
         },
     )

@@ -406,6 +406,20 @@ def test_the_months_page_links_the_reports_of_the_viewers_scope(district: World)
     assert w.sd_b.name in html
 
 
+def test_the_months_page_exports_a_top_level_category_with_its_children(district: World) -> None:
+    w = district
+    heating = category("heating-cold")
+    assert heating.parent_id is not None
+    html = client_for(w, "district_staff").get("/insights/reports/").content.decode()
+    assert 'id="csv-export"' in html and f'<option value="{heating.parent_id}">' in html
+    rows = read_csv(
+        client_for(w, "district_staff").get(
+            "/insights/reports/orders.csv", {"month": MONTH, "category": str(heating.parent_id)}
+        )
+    )
+    assert [r[rows[0].index("类别")] for r in rows[1:]] == [heating.name]
+
+
 def test_the_months_page_is_for_leaders_only(district: World) -> None:
     assert client_for(district, "secretary_a1").get("/insights/reports/").status_code == 403
 
