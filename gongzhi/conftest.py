@@ -29,6 +29,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Each test reads the configuration and API keys its own database holds, not what a
+    rolled-back test left in this process's caches (workorders.reference, open311 keys)."""
+    from gongzhi.open311.selectors import apikeys_forget
+    from gongzhi.workorders import reference
+
+    reference.invalidate()
+    apikeys_forget()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     """A small district (subdistricts A and B, communities A1, A2, B1) and one person per role."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -42,18 +43,51 @@ def notify(
     People and units get the in-app channel; a phone number gets the SMS channel
     (settings.GONGZHI_SMS_CHANNEL, the console stand-in by default).
     """
+    return notify_all([Notice(recipients, event, params)], order=order)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One event for some recipients, as `notify` takes it."""
+
+    recipients: Iterable[Recipient | None]
+    event: str
+    params: dict[str, Any] | None = None
+
+
+def notify_all(notices: Iterable[Notice], *, order: Any = None) -> list[Notification]:
+    """`notify` for several events of one step (a dispatch tells the lead unit and the
+    assisting units different things): one INSERT for all their rows, one task after commit."""
+    rows: list[Notification] = []
+    for notice in notices:
+        rows += _rows(notice, order)
+    if not rows:
+        return []
+    now = timezone.now()
+    for row in rows:
+        if row.channel == "in_app":
+            # The row is the inbox: storing it is delivering it, no task needed.
+            row.state, row.sent_at, row.attempts = Notification.State.SENT, now, 1
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.state == Notification.State.QUEUED]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _rows(notice: Notice, order: Any) -> list[Notification]:
     values: dict[str, Any] = {}
     if order is not None:
         values["number"] = order.number
-    values.update(params or {})
-    template, subject, body = render(event, values)
+    values.update(notice.params or {})
+    template, subject, body = render(notice.event, values)
     rows: list[Notification] = []
     seen: set[tuple[str, object]] = set()
-    for r in recipients:
+    for r in notice.recipients:
         if r is None or r == "":
             continue
         row = Notification(
-            event=event,
+            event=notice.event,
             template=template,
             params={k: str(v) for k, v in values.items()},
             subject=subject[:128],
@@ -73,18 +107,7 @@ def notify(
             continue
         seen.add(key)
         rows.append(row)
-    if not rows:
-        return []
-    now = timezone.now()
-    for row in rows:
-        if row.channel == "in_app":
-            # The row is the inbox: storing it is delivering it, no task needed.
-            row.state, row.sent_at, row.attempts = Notification.State.SENT, now, 1
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.state == Notification.State.QUEUED]
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
-    return created
+    return rows
 
 
 def _enqueue(ids: list[int], *, run_after: dt.datetime | None = None) -> None:

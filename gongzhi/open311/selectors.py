@@ -2,29 +2,90 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
 from gongzhi.open311.keys import key_matches, key_prefix
-from gongzhi.open311.models import ApiKey
+from gongzhi.open311.models import ApiClient, ApiKey
 from gongzhi.open311.schemas import MAX_ROWS, RequestFilters
 from gongzhi.workorders.models import Category, WorkOrder
 
+M = TypeVar("M", bound=Model)
+
+
+# Keys looked up in the last GONGZHI_API_KEY_CACHE_SECONDS, by prefix: (when, the row or None).
+# Every API call presents its key, and keys change only when issued or revoked: a revocation
+# (or a change of the client or the person it acts as) clears this process's cache at once
+# (signals below) and reaches the other processes within the cache time.
+_keys: dict[str, tuple[float, ApiKey | None]] = {}
+_KEYS_MAX = 1024
+
+
+def _cache_seconds() -> float:
+    return float(getattr(settings, "GONGZHI_API_KEY_CACHE_SECONDS", 10))
+
+
+def _fresh(obj: M) -> M:
+    """A copy of a cached row without anything a request attached to it."""
+    fields = obj._meta.concrete_fields
+    return type(obj).from_db(
+        obj._state.db, [f.attname for f in fields], [getattr(obj, f.attname) for f in fields]
+    )
+
 
 def apikey_active(*, key: str) -> ApiKey | None:
-    """The live key (not revoked, client active) that `key` proves, or None.
+    """The live key (not revoked, client active) that `key` proves, or None, with its client
+    and the person the client acts as (fresh instances for each call).
 
-    One query. A wrong secret with a right prefix is compared in constant time, so the
-    response time tells nothing about how much of the key was right.
+    At most one query per key and cache period. A wrong secret with a right prefix is
+    compared in constant time, so the response time tells nothing about how much of the key
+    was right.
     """
     prefix = key_prefix(key)
     if prefix is None:
         return None
-    api_key = (
-        ApiKey.objects.select_related("client", "client__acts_as")
-        .filter(prefix=prefix, revoked_at__isnull=True, client__is_active=True)
-        .first()
-    )
-    if api_key is None or not key_matches(key, api_key.secret_hash):
+    now = time.monotonic()
+    hit = _keys.get(prefix)
+    if hit is None or now - hit[0] > _cache_seconds():
+        row = (
+            ApiKey.objects.select_related("client", "client__acts_as")
+            .filter(prefix=prefix, revoked_at__isnull=True, client__is_active=True)
+            .first()
+        )
+        if len(_keys) >= _KEYS_MAX:
+            _keys.clear()
+        hit = _keys[prefix] = (now, row)
+    cached = hit[1]
+    if cached is None or not key_matches(key, cached.secret_hash):
         return None
+    api_key = _fresh(cached)
+    api_key.client = _fresh(cached.client)
+    person = cached.client.acts_as
+    api_key.client.acts_as = _fresh(person) if person is not None else None
     return api_key
+
+
+def apikey_seen_used(*, prefix: str, at: Any) -> None:
+    """Note on the cached row that its key's use was just recorded (services.apikey_mark_used),
+    so that the next calls within the cache period do not record it again."""
+    hit = _keys.get(prefix)
+    if hit is not None and hit[1] is not None:
+        hit[1].last_used_at = at
+
+
+def apikeys_forget(**_: Any) -> None:
+    """Forget the cached keys (a key, client or person changed)."""
+    _keys.clear()
+
+
+for _model in (ApiKey, ApiClient, get_user_model()):
+    post_save.connect(apikeys_forget, sender=_model, dispatch_uid=f"apikeys-save-{_model}")
+    post_delete.connect(apikeys_forget, sender=_model, dispatch_uid=f"apikeys-delete-{_model}")
 
 
 # --- What Open311 publishes -------------------------------------------------------------------

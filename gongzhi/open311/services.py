@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import Person
 from gongzhi.open311.keys import key_generate
 from gongzhi.open311.models import ApiClient, ApiKey
+from gongzhi.open311.selectors import apikey_seen_used
 
 DEMO_CLIENT_CODE = "demo"
 DEMO_KEY_LABEL = "demo"
@@ -58,6 +59,7 @@ def apikey_mark_used(*, api_key: ApiKey) -> None:
         return
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
+    apikey_seen_used(prefix=api_key.prefix, at=now)
 
 
 @transaction.atomic

@@ -7,6 +7,9 @@ community rule over a subdistrict rule over a district-wide one, then the lowest
 whose lead cannot be found for this place (no property company serves the compound, say) is
 skipped and the next one is tried.
 
+The rules and the units they name are read from this process's snapshot of the configuration
+(reference.py): no query per order once a place has been seen.
+
 Unit kinds are resolved against the order's place:
   property_company    → the active property company serving the order's compound
   community_committee → the committee of the order's community
@@ -18,9 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from gongzhi.accounts.models import Unit
+from gongzhi.workorders import reference
 from gongzhi.workorders.models import Category, ResponsibilityRule, WorkOrder
 
 _SCOPE_ORDER: dict[str, int] = {
@@ -45,25 +47,36 @@ class Suggestion:
     reason: str
 
 
+_PLACE_FILTER: dict[str, tuple[str, str]] = {
+    Unit.Kind.PROPERTY_COMPANY: ("compound_id", "compounds"),
+    Unit.Kind.COMMUNITY_COMMITTEE: ("community_id", "community_id"),
+    Unit.Kind.SUBDISTRICT_OFFICE: ("subdistrict_id", "subdistrict_id"),
+}
+
+
 def unit_for_kind(kind: str, place: Place) -> Unit | None:
-    units = Unit.objects.filter(kind=kind, is_active=True)
-    if kind == Unit.Kind.PROPERTY_COMPANY:
-        if place.compound_id is None:
-            return None
-        return units.filter(compounds=place.compound_id).order_by("id").first()
-    if kind == Unit.Kind.COMMUNITY_COMMITTEE:
-        if place.community_id is None:
-            return None
-        return units.filter(community_id=place.community_id).order_by("id").first()
-    if kind == Unit.Kind.SUBDISTRICT_OFFICE:
-        if place.subdistrict_id is None:
-            return None
-        return units.filter(subdistrict_id=place.subdistrict_id).order_by("id").first()
-    return None  # a district-wide kind is ambiguous without a code
+    """The active unit of this kind at the place (remembered per process: reference.py)."""
+    where = _PLACE_FILTER.get(kind)
+    if where is None:
+        return None  # a district-wide kind is ambiguous without a code
+    attr, lookup = where
+    place_id = getattr(place, attr)
+    if place_id is None:
+        return None
+    return reference.current().unit(
+        ("kind", kind, place_id),
+        lambda: (
+            Unit.objects.filter(kind=kind, is_active=True, **{lookup: place_id})
+            .order_by("id")
+            .first()
+        ),
+    )
 
 
 def unit_for_code(code: str) -> Unit | None:
-    return Unit.objects.filter(code=code, is_active=True).first()
+    return reference.current().unit(
+        ("code", code), lambda: Unit.objects.filter(code=code, is_active=True).first()
+    )
 
 
 def _lead(rule: ResponsibilityRule, place: Place) -> Unit | None:
@@ -93,16 +106,24 @@ def matching_rules(category: Category, place: Place) -> list[ResponsibilityRule]
     """Active rules for the category path and place, most specific first."""
     lineage = category.lineage_ids()
     depth = {cid: i for i, cid in enumerate(lineage)}
-    where = Q(scope=ResponsibilityRule.Scope.DISTRICT)
-    if place.subdistrict_id is not None:
-        where |= Q(scope=ResponsibilityRule.Scope.SUBDISTRICT, subdistrict_id=place.subdistrict_id)
-    if place.community_id is not None:
-        where |= Q(scope=ResponsibilityRule.Scope.COMMUNITY, community_id=place.community_id)
-    rules = list(
-        ResponsibilityRule.objects.filter(
-            where, category_id__in=lineage, is_active=True
-        ).select_related("category")
-    )
+    by_category = reference.current().rules
+    scope = ResponsibilityRule.Scope
+    rules = [
+        rule
+        for cid in lineage
+        for rule in by_category.get(cid, ())
+        if rule.scope == scope.DISTRICT
+        or (
+            rule.scope == scope.SUBDISTRICT
+            and place.subdistrict_id is not None
+            and rule.subdistrict_id == place.subdistrict_id
+        )
+        or (
+            rule.scope == scope.COMMUNITY
+            and place.community_id is not None
+            and rule.community_id == place.community_id
+        )
+    ]
     rules.sort(key=lambda r: (depth[r.category_id], _SCOPE_ORDER[r.scope], r.rank, r.pk))
     return rules
 

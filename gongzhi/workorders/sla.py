@@ -15,7 +15,8 @@ Definitions (what a district would publish):
 - A warning is due `warning lead` before a deadline, but never earlier than half-way through
   the limit (so a 1-hour emergency contact limit warns after 30 minutes, not at once).
 - Limits come from the TimeLimit row of the category (or of its nearest ancestor with one) for
-  the urgency, else from settings.GONGZHI_TIME_LIMITS.
+  the urgency, else from settings.GONGZHI_TIME_LIMITS. The rows are read from this process's
+  snapshot of the configuration (reference.py), not queried per order.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from gongzhi.workorders import workcalendar
-from gongzhi.workorders.models import Category, LimitUnit, Priority, TimeLimit, Urgency
+from gongzhi.workorders import reference, workcalendar
+from gongzhi.workorders.models import Category, LimitUnit, Priority, Urgency
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = dt.time(23, 59, 59)
@@ -71,12 +72,9 @@ def default_limits(urgency: str) -> Limits:
 def limits_for(category: Category, urgency: str) -> Limits:
     """The limits for this category and urgency: nearest TimeLimit row up the tree, else the
     defaults in settings."""
-    lineage = category.lineage_ids()
-    rows = {
-        r.category_id: r for r in TimeLimit.objects.filter(category_id__in=lineage, urgency=urgency)
-    }
-    for category_id in lineage:
-        row = rows.get(category_id)
+    rows = reference.current().limits
+    for category_id in category.lineage_ids():
+        row = rows.get((category_id, urgency))
         if row is not None:
             return Limits(
                 contact=Limit(row.contact_amount, row.contact_unit),

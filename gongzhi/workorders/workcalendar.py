@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from chinese_calendar import constants
@@ -40,6 +40,7 @@ class WorkingDay:
     provisional: bool  # some day counted lies in a year the calendar does not cover
 
 
+@lru_cache(maxsize=4096)  # every order received on a day asks the same few questions
 def add_working_days(start: dt.date, n: int) -> WorkingDay:
     """The n-th working day after `start` (`start` itself is never counted; n ≥ 1).
 

@@ -19,7 +19,7 @@ from gongzhi.accounts.models import Person, Unit
 from gongzhi.open311.jsonapi import ApiError, Endpoint, json_response
 from gongzhi.open311.openapi import openapi_document
 from gongzhi.places.models import Compound
-from gongzhi.workorders import selectors, services
+from gongzhi.workorders import reference, selectors, services
 from gongzhi.workorders.api import schemas as s
 from gongzhi.workorders.errors import NotFound
 from gongzhi.workorders.models import WhistleCall, WorkOrder
@@ -90,7 +90,7 @@ def order_receive(request: HttpRequest, *, person: Person, data: s.ReceiveIn) ->
     compound = None
     if data.compound_id is not None:
         # Compounds are public geography; which orders may be filed is the service's question.
-        compound = Compound.objects.filter(pk=data.compound_id).first()
+        compound = reference.place(Compound, data.compound_id)
         if compound is None:
             raise ApiError(400, "invalid_input", _("输入有误"), {"compound_id": _("小区不存在")})
     key = request.headers.get("Idempotency-Key", "").strip() or None
@@ -111,7 +111,25 @@ def order_receive(request: HttpRequest, *, person: Person, data: s.ReceiveIn) ->
         source=_source(request, person),
         auto_dispatch=data.auto_dispatch,
     )
-    return _detail(order, person)
+    written = getattr(order, "intake_written", None)
+    if written is None:
+        return _detail(order, person)  # an earlier order with the same Idempotency-Key
+    # A new order: answer from the rows just written (it has no others) instead of reading
+    # them back. The order is answered and dropped, so the filled caches cannot go stale.
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in (
+        ("events", written.events),
+        ("assignments", written.assignments),
+        ("photos", written.photos),
+        ("whistle_calls", []),
+        ("callbacks", []),
+        ("extensions", []),
+    ):
+        qs = getattr(order, name).all()
+        qs._result_cache = list(rows)
+        qs._prefetch_done = True
+        cache[name] = qs
+    return s.order_detail_out(order, person=person)
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def begin(
     return locked, grant, target
 
 
-def record(
+def event(
     order: WorkOrder,
     kind: str,
     *,
@@ -52,8 +52,8 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> WorkOrderEvent:
-    """Append one event. The only way events are written."""
-    return WorkOrderEvent.objects.create(
+    """One event, not yet written (see record and record_all)."""
+    return WorkOrderEvent(
         order=order,
         at=at,
         kind=kind,
@@ -64,6 +64,19 @@ def record(
         note=note,
         data=data or {},
     )
+
+
+def record(order: WorkOrder, kind: str, **fields: Any) -> WorkOrderEvent:
+    """Append one event (the arguments of `event`). With record_all, the only way events are
+    written."""
+    row = event(order, kind, **fields)
+    row.save(force_insert=True)
+    return row
+
+
+def record_all(events: list[WorkOrderEvent]) -> list[WorkOrderEvent]:
+    """Append several events of one step in one INSERT, in the order given."""
+    return WorkOrderEvent.objects.bulk_create(events)
 
 
 def hotline_units() -> list[Unit]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Person, Unit
 from gongzhi.dispatch.feedback import feedback_on_dispatch
-from gongzhi.notifications.services import notify
+from gongzhi.notifications.services import Notice, notify, notify_all
 from gongzhi.workorders import sla
 from gongzhi.workorders.errors import (
     InvalidInput,
@@ -36,7 +36,7 @@ def _fmt(value: dt.datetime | None) -> str:
     return f"{value.astimezone(sla.SHANGHAI):%Y-%m-%d %H:%M}" if value else ""
 
 
-def _check_units(lead: Unit, assisting: Iterable[Unit]) -> list[Unit]:
+def check_units(lead: Unit, assisting: Iterable[Unit]) -> list[Unit]:
     if not lead.is_active or lead.kind in _UNDISPATCHABLE:
         raise InvalidInput(_("不能派至该单位"), field="lead")
     unique: dict[int, Unit] = {}
@@ -55,6 +55,33 @@ def _release(order: WorkOrder, at: dt.datetime) -> None:
     )
 
 
+def assignments_for(
+    order: WorkOrder, *, lead: Unit, helpers: Iterable[Unit], at: dt.datetime
+) -> list[Assignment]:
+    """The assignment rows of a dispatch (lead first), not yet written."""
+    return [Assignment(order=order, unit=lead, role=UnitRole.LEAD, assigned_at=at)] + [
+        Assignment(order=order, unit=u, role=UnitRole.ASSIST, assigned_at=at) for u in helpers
+    ]
+
+
+def dispatch_notices(order: WorkOrder, *, lead: Unit, helpers: list[Unit]) -> list[Notice]:
+    """What a dispatch tells the lead unit and the assisting units."""
+    params = {
+        "category": order.category.name,
+        "contact_due": _fmt(order.contact_due_at),
+        "resolve_due": _fmt(order.resolve_due_at),
+    }
+    notices = [Notice([lead], "dispatched", params)]
+    if helpers:
+        notices.append(Notice(helpers, "assisting", params))
+    return notices
+
+
+def dispatch_data(lead: Unit, helpers: list[Unit], data: dict[str, Any] | None) -> dict[str, Any]:
+    """What a dispatch event records."""
+    return {"lead": lead.code, "assisting": [u.code for u in helpers], **(data or {})}
+
+
 def dispatch_to(
     order: WorkOrder,
     *,
@@ -67,16 +94,14 @@ def dispatch_to(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> WorkOrder:
-    """Give a locked (or just created) order to a lead unit and assisting units. Internal:
-    the callers check the transition and the person."""
-    helpers = _check_units(lead, assisting)
+    """Give a locked order to a lead unit and assisting units. Internal: the callers check the
+    transition and the person. (Intake writes a new order already dispatched, with the same
+    rows: services/intake.py.)"""
+    helpers = check_units(lead, assisting)
     from_status = order.status
     if order.lead_unit_id is not None:  # a new or returned order has no live assignment
         _release(order, at)
-    Assignment.objects.bulk_create(
-        [Assignment(order=order, unit=lead, role=UnitRole.LEAD, assigned_at=at)]
-        + [Assignment(order=order, unit=u, role=UnitRole.ASSIST, assigned_at=at) for u in helpers]
-    )
+    Assignment.objects.bulk_create(assignments_for(order, lead=lead, helpers=helpers, at=at))
     order.lead_unit = lead
     order.status = Status.DISPATCHED
     order.accepted_at = None
@@ -92,16 +117,9 @@ def dispatch_to(
         from_status=from_status,
         to_status=Status.DISPATCHED,
         note=note,
-        data={"lead": lead.code, "assisting": [u.code for u in helpers], **(data or {})},
+        data=dispatch_data(lead, helpers, data),
     )
-    params = {
-        "category": order.category.name,
-        "contact_due": _fmt(order.contact_due_at),
-        "resolve_due": _fmt(order.resolve_due_at),
-    }
-    notify(recipients=[lead], event="dispatched", order=order, params=params)
-    if helpers:
-        notify(recipients=helpers, event="assisting", order=order, params=params)
+    notify_all(dispatch_notices(order, lead=lead, helpers=helpers), order=order)
     return order
 
 

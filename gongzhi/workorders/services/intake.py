@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,17 +13,19 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Person
 from gongzhi.dispatch import suggest as dispatch_suggest
-from gongzhi.places.locate import locate
-from gongzhi.places.models import Community, Compound
-from gongzhi.workorders import sla
+from gongzhi.notifications.services import notify_all
+from gongzhi.places.locate import locate, place_index
+from gongzhi.places.models import Community, Compound, Subdistrict
+from gongzhi.workorders import reference, sla
 from gongzhi.workorders.errors import (
     CategoryNotFound,
     InvalidInput,
     NotPermitted,
     OutsideDistrict,
 )
-from gongzhi.workorders.matrix import matrix_resolve
+from gongzhi.workorders.matrix import Place, suggestions_for
 from gongzhi.workorders.models import (
+    Assignment,
     Category,
     Channel,
     EventKind,
@@ -31,24 +34,42 @@ from gongzhi.workorders.models import (
     Status,
     Urgency,
     WorkOrder,
+    WorkOrderEvent,
 )
 from gongzhi.workorders.photos import check_photos
-from gongzhi.workorders.rules import receive_grant
-from gongzhi.workorders.services.guard import now_or, record
+from gongzhi.workorders.rules import memberships_of, receive_grant
+from gongzhi.workorders.services.guard import event, now_or, record_all
+from gongzhi.workorders.services.handling import (
+    assignments_for,
+    check_units,
+    dispatch_data,
+    dispatch_notices,
+)
 from gongzhi.workorders.services.numbering import next_number
 from gongzhi.workorders.sla import SHANGHAI
 
 
 def category_for(category: Category | str) -> Category:
-    """An active category, given as an instance or by code; CategoryNotFound otherwise."""
+    """An active category, given as an instance or by code; CategoryNotFound otherwise. By
+    code it comes from this process's configuration snapshot (reference.py): shared, read
+    only, its parents linked."""
     if isinstance(category, Category):
         if not category.is_active:
             raise CategoryNotFound(code_value=category.code)
         return category
-    found = Category.objects.filter(code=category, is_active=True).select_related("parent").first()
-    if found is None:
+    found = reference.category(category)
+    if found is None or not found.is_active:
         raise CategoryNotFound(code_value=category)
     return found
+
+
+def _subdistrict_of(community_id: int) -> int | None:
+    known = place_index().community_subdistrict.get(community_id)
+    if known is not None:
+        return known
+    return (
+        Community.objects.filter(pk=community_id).values_list("subdistrict_id", flat=True).first()
+    )
 
 
 def _existing(source: str, key: str) -> WorkOrder | None:
@@ -84,10 +105,16 @@ def workorder_receive(
     places.locate: outside the district → OutsideDistrict (`outside_district`), nothing stored.
     Photos are checked first (InvalidPhoto, `invalid_photo`), nothing stored. Idempotent: the
     same `idempotency_key` from the same `source` returns the order it created the first time
-    and creates nothing. With auto_dispatch (default settings.GONGZHI_AUTO_DISPATCH) an order the
-    responsibility matrix places is dispatched in the same transaction (event
-    auto_dispatched); otherwise it waits on the dispatcher's desk. Deadlines and priority are
-    computed here (sla.py).
+    and creates nothing — the unique constraint on (source, idempotency_key) decides, also
+    between concurrent requests: the loser's insert fails, its savepoint rolls back, and the
+    winner's order is returned. With auto_dispatch (default settings.GONGZHI_AUTO_DISPATCH) an
+    order the responsibility matrix places is written already dispatched, in the same
+    transaction (events received and auto_dispatched, the assignments and the units'
+    notifications, one INSERT each); otherwise it waits on the dispatcher's desk. Deadlines and
+    priority are computed here (sla.py).
+
+    A new order carries what was written as `intake_written` (IntakeWritten), so an edge can
+    answer with the order's detail without reading it back.
 
     Dispatch intelligence (gongzhi.dispatch.suggest): the text is read before anything is
     written — the active classifier's top categories and, for an order without a place, the
@@ -117,11 +144,6 @@ def workorder_receive(
             raise InvalidInput(_("幂等键过长"), field="idempotency_key")
     category = category_for(category)
 
-    if idempotency_key:
-        existing = _existing(source, idempotency_key)
-        if existing is not None:
-            return existing
-
     checked = check_photos(photos)
 
     compound_id = compound.pk if compound is not None else None
@@ -147,11 +169,7 @@ def workorder_receive(
     if advice.place_source == "text":
         compound_id, community_id, subdistrict_id = dispatch_suggest.place_ids(advice)
     if community_id is not None and subdistrict_id is None:
-        subdistrict_id = (
-            Community.objects.filter(pk=community_id)
-            .values_list("subdistrict_id", flat=True)
-            .first()
-        )
+        subdistrict_id = _subdistrict_of(community_id)
 
     now = now_or(at)
     deadlines = sla.deadlines_for(start=now, category=category, urgency=urgency)
@@ -159,6 +177,18 @@ def workorder_receive(
         auto_dispatch = settings.GONGZHI_AUTO_DISPATCH
     if requester_person is None and by is not None and grant.role in ("resident", "rider"):
         requester_person = by
+
+    # The matrix's unit, found before anything is written: the order is written dispatched.
+    suggestion = None
+    if auto_dispatch:
+        found = suggestions_for(category, Place(compound_id, community_id, subdistrict_id), limit=1)
+        suggestion = found[0] if found else None
+    dispatch = (
+        suggestion
+        if suggestion is not None and advice.permits(dispatch_suggest.lineage_codes(category))
+        else None
+    )
+    helpers = check_units(dispatch.lead, dispatch.assisting) if dispatch is not None else []
 
     stored: list[Photo] = []
     try:
@@ -180,8 +210,10 @@ def workorder_receive(
                 requester_name=requester_name.strip(),
                 requester_phone=requester_phone.strip(),
                 requester_person=requester_person,
-                status=Status.RECEIVED,
+                status=Status.RECEIVED if dispatch is None else Status.DISPATCHED,
+                lead_unit=dispatch.lead if dispatch is not None else None,
                 received_at=now,
+                dispatched_at=now if dispatch is not None else None,
                 contact_due_at=deadlines.contact_due_at,
                 contact_warn_at=deadlines.contact_warn_at,
                 resolve_due_at=deadlines.resolve_due_at,
@@ -191,6 +223,8 @@ def workorder_receive(
                 idempotency_key=idempotency_key,
                 created_by=by,
             )
+            if compound is not None and compound.pk == compound_id:
+                order.compound = compound
             order.save(force_insert=True)
             for seq, photo in enumerate(checked, start=1):
                 row = Photo(order=order, seq=seq, content_type=photo.content_type, size=photo.size)
@@ -198,33 +232,43 @@ def workorder_receive(
                 stored.append(row)
             if stored:
                 Photo.objects.bulk_create(stored)
-            record(
-                order,
-                EventKind.RECEIVED,
-                at=now,
-                by=by,
-                unit_id=grant.unit_id,
-                to_status=Status.RECEIVED,
-                data={"channel": channel, "source": source} if source else {"channel": channel},
-            )
-            suggestion = matrix_resolve(order) if auto_dispatch else None
-            lineage = dispatch_suggest.lineage_codes(category)
-            if suggestion is not None and advice.permits(lineage):
-                from gongzhi.workorders.services.handling import dispatch_to
-
-                dispatch_to(
+            events = [
+                event(
                     order,
-                    lead=suggestion.lead,
-                    assisting=suggestion.assisting,
-                    by=None,
-                    unit_id=None,
-                    kind=EventKind.AUTO_DISPATCHED,
+                    EventKind.RECEIVED,
                     at=now,
-                    data={
-                        "rule": suggestion.rule.pk,
-                        "reason": suggestion.reason,
-                        **advice.event_data(),
-                    },
+                    by=by,
+                    unit_id=grant.unit_id,
+                    to_status=Status.RECEIVED,
+                    data={"channel": channel, "source": source} if source else {"channel": channel},
+                )
+            ]
+            assignments: list[Assignment] = []
+            if dispatch is not None:
+                events.append(
+                    event(
+                        order,
+                        EventKind.AUTO_DISPATCHED,
+                        at=now,
+                        from_status=Status.RECEIVED,
+                        to_status=Status.DISPATCHED,
+                        data=dispatch_data(
+                            dispatch.lead,
+                            helpers,
+                            {
+                                "rule": dispatch.rule.pk,
+                                "reason": dispatch.reason,
+                                **advice.event_data(),
+                            },
+                        ),
+                    )
+                )
+                assignments = assignments_for(order, lead=dispatch.lead, helpers=helpers, at=now)
+                Assignment.objects.bulk_create(assignments)
+            record_all(events)
+            if dispatch is not None:
+                notify_all(
+                    dispatch_notices(order, lead=dispatch.lead, helpers=helpers), order=order
                 )
             dispatch_suggest.advice_record(
                 order=order, advice=advice, wanted=auto_dispatch, matrix=suggestion, at=now
@@ -234,11 +278,56 @@ def workorder_receive(
             row.file.delete(save=False)
         if idempotency_key:
             existing = _existing(source, idempotency_key)
-            if existing is not None:  # a concurrent request with the same key won the race
+            if existing is not None:  # the same key was used before, or concurrently
                 return existing
         raise
     except BaseException:
         for row in stored:
             row.file.delete(save=False)
         raise
+    _written(
+        order, by=by, unit_id=grant.unit_id, events=events, assignments=assignments, photos=stored
+    )
     return order
+
+
+@dataclass(frozen=True)
+class IntakeWritten:
+    """The rows intake wrote with a new order (a new order has these and no others), kept on
+    the returned order as `intake_written` so that an edge can answer without reading them
+    back (workorders.api). Absent on an order returned for a repeated idempotency key."""
+
+    events: list[WorkOrderEvent]
+    assignments: list[Assignment]
+    photos: list[Photo]
+
+
+def _written(
+    order: WorkOrder,
+    *,
+    by: Person | None,
+    unit_id: int | None,
+    events: list[WorkOrderEvent],
+    assignments: list[Assignment],
+    photos: list[Photo],
+) -> None:
+    """Keep what intake wrote on the returned order (IntakeWritten), with the acting unit of
+    the received event and the place objects the answer names."""
+    if unit_id is not None:
+        unit = next((u for _r, uid, u in memberships_of(by) if uid == unit_id), None)
+        if unit is not None:
+            events[0].actor_unit = unit
+    # The place names an answer shows, from the remembered places (no query per order).
+    for name, model in (
+        ("compound", Compound),
+        ("community", Community),
+        ("subdistrict", Subdistrict),
+    ):
+        pk = getattr(order, f"{name}_id")
+        if pk is not None and name not in order._state.fields_cache:
+            found = reference.place(model, pk)
+            if found is not None:
+                setattr(order, name, found)
+    order.intake_written = IntakeWritten(  # type: ignore[attr-defined]
+        events=events, assignments=assignments, photos=photos
+    )

@@ -1,0 +1,147 @@
+"""The configuration every intake reads, kept in memory per process: the category tree, the
+time limits and the active responsibility-matrix rules (read together, three queries), the
+units the matrix names for a place or code, and the places intake names (each read once, then
+remembered).
+
+Intake used to read these rows on every request (category, time limits, matrix rules, lead and
+assisting units: five or six queries of an intake's ~20). They change when an administrator
+edits them, rarely; so they are read again
+
+- at once in the process that changed them: post_save / post_delete / m2m_changed of Category,
+  TimeLimit, ResponsibilityRule, Unit (and Unit.compounds), Compound, Community and
+  Subdistrict call `invalidate()`;
+- in every other process after GONGZHI_REFERENCE_TTL seconds (default 30), as places.locate's
+  index does: an edit made in the admin reaches all workers within that time;
+- after bulk writes that send no signals (seeding, QuerySet.update): call `invalidate()`.
+
+A category code the snapshot does not know is looked up in the database before it is refused
+(a category added a moment ago in another process is taken at once). The objects handed out are
+shared between requests: read them, never change them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from gongzhi.accounts.models import Unit
+from gongzhi.places.models import Community, Compound, Subdistrict
+from gongzhi.workorders.models import Category, ResponsibilityRule, TimeLimit
+
+DEFAULT_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class TimeLimitRow:
+    contact_amount: int
+    contact_unit: str
+    resolve_amount: int
+    resolve_unit: str
+
+
+_MISSING = object()
+
+
+@dataclass
+class Reference:
+    """One snapshot of the configuration. `units` memoises matrix look-ups (kind and place, or
+    code → the unit or None), filled as intakes ask."""
+
+    built_at: float
+    by_code: dict[str, Category]
+    by_id: dict[int, Category]
+    limits: dict[tuple[int, str], TimeLimitRow]
+    rules: dict[int, list[ResponsibilityRule]]  # category id → its active rules
+    units: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def unit(self, key: tuple[Any, ...], load: Any) -> Unit | None:
+        found: Unit | None = self.memo(("unit", *key), load)
+        return found
+
+    def memo(self, key: tuple[Any, ...], load: Any) -> Any:
+        """`load()`'s answer, remembered under `key` until the snapshot is replaced."""
+        found = self.units.get(key, _MISSING)
+        if found is _MISSING:
+            found = load()
+            self.units[key] = found
+        return found
+
+
+def _build() -> Reference:
+    categories = list(Category.objects.all())
+    by_id = {c.pk: c for c in categories}
+    for c in categories:
+        # Link the tree in memory so that lineage() never queries.
+        c.parent = by_id.get(c.parent_id) if c.parent_id is not None else None
+    limits = {
+        (r.category_id, r.urgency): TimeLimitRow(
+            r.contact_amount, r.contact_unit, r.resolve_amount, r.resolve_unit
+        )
+        for r in TimeLimit.objects.all()
+    }
+    rules: dict[int, list[ResponsibilityRule]] = {}
+    for rule in ResponsibilityRule.objects.filter(is_active=True).order_by("pk"):
+        rule.category = by_id[rule.category_id]
+        rules.setdefault(rule.category_id, []).append(rule)
+    return Reference(
+        built_at=time.monotonic(),
+        by_code={c.code: c for c in categories},
+        by_id=by_id,
+        limits=limits,
+        rules=rules,
+    )
+
+
+_lock = threading.Lock()
+_current: Reference | None = None
+
+
+def current() -> Reference:
+    """This process's snapshot, read again after GONGZHI_REFERENCE_TTL seconds."""
+    global _current
+    ttl = float(getattr(settings, "GONGZHI_REFERENCE_TTL", DEFAULT_TTL))
+    ref = _current
+    if ref is not None and time.monotonic() - ref.built_at <= ttl:
+        return ref
+    with _lock:
+        if _current is None or time.monotonic() - _current.built_at > ttl:
+            _current = _build()
+        return _current
+
+
+def invalidate(**_: Any) -> None:
+    """Forget the snapshot; the next intake reads the configuration again."""
+    global _current
+    with _lock:
+        _current = None
+
+
+def place(model: type[Compound] | type[Community] | type[Subdistrict], pk: int) -> Any:
+    """A compound, community or subdistrict by id (or None), remembered: public geography the
+    intake names (an order's place, its answer's place names)."""
+    return current().memo((model.__name__, pk), lambda: model.objects.filter(pk=pk).first())
+
+
+def category(code: str) -> Category | None:
+    """The category with this code (active or not), with its parents linked; None if there is
+    none. A code unknown to the snapshot is looked up in the database (then read afresh)."""
+    found = current().by_code.get(code)
+    if found is None and Category.objects.filter(code=code).exists():
+        invalidate()
+        found = current().by_code.get(code)
+    return found
+
+
+for _model in (Category, TimeLimit, ResponsibilityRule, Unit, Compound, Community, Subdistrict):
+    post_save.connect(invalidate, sender=_model, dispatch_uid=f"reference-save-{_model.__name__}")
+    post_delete.connect(
+        invalidate, sender=_model, dispatch_uid=f"reference-delete-{_model.__name__}"
+    )
+m2m_changed.connect(
+    invalidate, sender=Unit.compounds.through, dispatch_uid="reference-unit-compounds"
+)
