@@ -112,8 +112,9 @@ def _scope_name(scope: Scope) -> str:
     if scope.subdistrict_id is None:
         name = District.objects.order_by("pk").values_list("name", flat=True).first()
         return name or _("全区")
-    name = Subdistrict.objects.filter(pk=scope.subdistrict_id).values_list("name", flat=True)
-    found = name.first()
+    found = (
+        Subdistrict.objects.filter(pk=scope.subdistrict_id).values_list("name", flat=True).first()
+    )
     if found is None:
         raise ReportScopeError(scope.subdistrict_id)
     return found
