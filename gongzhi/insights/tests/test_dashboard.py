@@ -429,3 +429,36 @@ def test_a_subdistrict_leader_downloads_the_report_of_their_subdistrict(built: W
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
+
+
+def test_the_subdistrict_and_community_pages_take_a_fixed_number_of_queries(
+    built: World, django_assert_num_queries: Any
+) -> None:
+    client = client_for(built, "subdistrict_staff_a")
+    subdistrict = reverse("insights:subdistrict", args=[built.sd_a.pk]) + "?month=2025-10"
+    community = reverse("insights:community", args=[built.comm_a1.pk]) + "?month=2025-10"
+    client.get(subdistrict)
+    # As the district page, and the subdistrict itself (1).
+    with django_assert_num_queries(15):
+        client.get(subdistrict)
+    # Session, person, scope, the community (4); its 13 months, as-of, its categories with
+    # last month, its hotspots (4); the header's posts (1).
+    with django_assert_num_queries(9):
+        client.get(community)
+
+
+def test_the_order_list_takes_a_fixed_number_of_queries_whatever_the_page(
+    built: World, django_assert_num_queries: Any
+) -> None:
+    for day in range(1, 27):
+        order_in(built, "received", at=at(11, day))
+    client = client_for(built, "district_staff")
+    url = reverse("insights:community_orders", args=[built.comm_a1.pk])
+    client.get(url, {"month": "2025-11"})
+    # Session, person, scope, the community (4); the month's categories (1); the orders'
+    # visibility (workorders.selectors reads the memberships again, 1); the count and the
+    # page with its relations (2); the header's posts (1).
+    with django_assert_num_queries(9):
+        client.get(url, {"month": "2025-11"})
+    with django_assert_num_queries(9):
+        client.get(url, {"month": "2025-11", "page": "2"})
