@@ -462,3 +462,13 @@ def test_the_order_list_takes_a_fixed_number_of_queries_whatever_the_page(
         client.get(url, {"month": "2025-11"})
     with django_assert_num_queries(9):
         client.get(url, {"month": "2025-11", "page": "2"})
+
+
+def test_a_month_without_orders_shows_empty_figures(built: World) -> None:
+    response = client_for(built, "district_staff").get("/insights/", {"month": "2021-03"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert headline(html, "orders") == "0"
+    assert headline(html, "composite") == "—"
+    assert "该月没有计入考核的工单" in html
+    assert "该月没有工单" in html
