@@ -21,6 +21,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from gongzhi.insights.hotspots.models import Hotspot
 from gongzhi.insights.rankings import ranking
 from gongzhi.insights.reports.data import monthly_report
 from gongzhi.insights.reports.fonts import CID_FALLBACK, DEBIAN_FONTS, FONT_NAME, cjk_font
@@ -508,3 +509,60 @@ def test_the_csv_reads_the_orders_in_one_query_whatever_their_number(
     with django_assert_num_queries(4):
         rows = read_csv(client.get("/insights/reports/orders.csv", {"month": MONTH}))
     assert len(rows) == 6
+
+
+def test_the_hotspot_sheet_lists_the_months_hotspots_and_topic_candidates(district: World) -> None:
+    w = district
+    heating = category("heating-cold")
+    Hotspot.objects.create(
+        subdistrict=w.sd_a,
+        community=w.comm_a2,
+        category=heating,
+        period_start=OCT,
+        period_end=dt.date(2025, 11, 1),
+        level="community",
+        window="month",
+        place_key=w.comm_a2.pk,
+        observed=30,
+        expected=4.0,
+        limit=11,
+        z=6.5,
+        p_value=1e-6,
+        first_flagged_at=at(10, 31),
+        scanned_at=at(10, 31),
+    )
+    content = client_for(w, "district_staff").get(f"/insights/reports/{MONTH}.xlsx").content
+    sheet = workbook(content)["热点"]
+    hotspots = table(sheet, 3)
+    assert [(r["地点"], r["类别"], r["实际数"], r["控制上限"]) for r in hotspots] == [
+        (w.comm_a2.name, heating.name, 30, 11)
+    ]
+    values = list(sheet.iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(values, start=1) if row[0] == "每月一题候选")
+    topics = table(sheet, start + 1)
+    assert {r["问题"] for r in topics} >= {heating.name}
+    # A subdistrict's report keeps its own hotspots only.
+    content = (
+        client_for(w, "district_staff")
+        .get(f"/insights/reports/{MONTH}.xlsx", {"subdistrict": w.sd_b.pk})
+        .content
+    )
+    assert workbook(content)["热点"]["A4"].value == "本月没有超出控制上限的热点。"
+
+
+def test_the_command_refuses_an_unknown_subdistrict(district: World, tmp_path: Any) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command(
+            "report",
+            "monthly",
+            "--month",
+            MONTH,
+            "--subdistrict",
+            "99999",
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path / "x.pdf"),
+        )
