@@ -87,9 +87,8 @@ def text_similarity(a: str, b: str) -> float:
     vb, nb = _vector(b)
     if not na or not nb:
         return 0.0
-    if len(va) > len(vb):
-        va, vb = vb, va
-    return min(1.0, sum(w * vb.get(g, 0.0) for g, w in va.items()) / (na * nb))
+    # Only the grams both texts have count: intersect the keys (in C) before multiplying.
+    return min(1.0, sum(va[g] * vb[g] for g in va.keys() & vb.keys()) / (na * nb))
 
 
 def similarity(text_score: float, *, same_category: bool) -> float:
@@ -116,24 +115,27 @@ def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
         .values_list("id", "description", "category_id")[:POOL]
     )
     threshold = settings.GONGZHI_DUPLICATE_SIMILARITY
-    found: list[DuplicateLink] = []
+    scored: list[tuple[float, float, bool, int]] = []
     for pk, text, category_id in rows:
         score = text_similarity(order.description, text)
         same = category_id == order.category_id
         total = similarity(score, same_category=same)
         if total >= threshold:
-            found.append(
-                DuplicateLink(
-                    order=order,
-                    original_id=pk,
-                    similarity=round(total, 4),
-                    text_similarity=round(score, 4),
-                    same_category=same,
-                    created_at=at,
-                )
-            )
-    found.sort(key=lambda link: -link.similarity)
-    found = found[:LIMIT]
+            scored.append((round(total, 4), round(score, 4), same, pk))
+    # The most similar first (the newest first among equals: the pool's order); rows are
+    # built only for the links kept.
+    scored.sort(key=lambda s: -s[0])
+    found = [
+        DuplicateLink(
+            order=order,
+            original_id=pk,
+            similarity=total,
+            text_similarity=score,
+            same_category=same,
+            created_at=at,
+        )
+        for total, score, same, pk in scored[:LIMIT]
+    ]
     if found:
         DuplicateLink.objects.bulk_create(found)
     return found

@@ -119,12 +119,32 @@ def invalidate(**_: Any) -> None:
     global _current
     with _lock:
         _current = None
+    _places.clear()
+
+
+# Places change more rarely still: remembered as long as places.locate keeps its index
+# (GONGZHI_PLACE_INDEX_TTL, 300 s), apart from the configuration snapshot.
+_places: dict[tuple[str, int], Any] = {}
+_places_since = time.monotonic()
 
 
 def place(model: type[Compound] | type[Community] | type[Subdistrict], pk: int) -> Any:
     """A compound, community or subdistrict by id (or None), remembered: public geography the
     intake names (an order's place, its answer's place names)."""
-    return current().memo((model.__name__, pk), lambda: model.objects.filter(pk=pk).first())
+    global _places_since
+    key = (model.__name__, pk)
+    ttl = float(getattr(settings, "GONGZHI_PLACE_INDEX_TTL", 300))
+    if time.monotonic() - _places_since > ttl:
+        _places.clear()
+        _places_since = time.monotonic()
+    found = _places.get(key, _MISSING)
+    if found is _MISSING:
+        found = _places[key] = model.objects.filter(pk=pk).first()
+    return found
+
+
+def places_forget(**_: Any) -> None:
+    _places.clear()
 
 
 def category(code: str) -> Category | None:
