@@ -39,6 +39,7 @@ BUILDERS: list[str] = [
     "gongzhi.workorders.taxonomy.build",  # time limits, before the orders that use them
     "gongzhi.workorders.demo.build",
     "gongzhi.dispatch.demo.build",
+    "gongzhi.insights.demo.build",  # roll-ups and hotspots of the generated orders
     "gongzhi.deliberation.demo.build",
 ]
 

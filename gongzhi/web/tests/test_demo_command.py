@@ -86,6 +86,22 @@ def test_every_printed_login_works(output: str) -> None:
         assert client.session.get("_auth_user_id") == str(Person.objects.get(username=username).pk)
 
 
+def test_the_insights_are_built_and_the_planted_rise_is_a_hotspot(output: str) -> None:
+    """Dashboards and rankings have figures at once; 未诉先办 finds the rise planted in the
+    demo resident's compound (cold flats in the heating season, a broken lift otherwise)."""
+    from gongzhi.insights.hotspots.models import Hotspot
+    from gongzhi.insights.models import MonthlyRollup, RollupState
+
+    assert "未诉先办" in output
+    assert RollupState.objects.filter(name="rollups").exclude(as_of=None).exists()
+    assert MonthlyRollup.objects.exists()
+    compound = Compound.objects.get(name="清枫嘉园")
+    planted = Hotspot.objects.filter(
+        compound=compound, category__code__in=["heating-cold", "property-elevator"]
+    )
+    assert planted.exists(), list(Hotspot.objects.values_list("compound__name", "category__code"))
+
+
 def test_each_login_holds_its_role(output: str) -> None:
     for role, username in LOGINS.items():
         assert Membership.objects.filter(person__username=username, role=role).exists(), role

@@ -98,6 +98,31 @@ CALLBACK_ROUNDS = ((3, 0.35), (2, 0.4), (1, 0.6), (0, 1.0))
 REHANDLED_UNRESOLVED = {1: 0.65, 2: 0.5}
 
 
+#: The planted rises (top, leaf, orders, over the last days): see Generator.surges.
+SURGES = (("heating", "heating-cold", 30, 16), ("ebike", "ebike", 28, 14))
+SURGES_OFF_SEASON = (("property", "property-elevator", 30, 16), ("ebike", "ebike", 28, 14))
+PLANTED = sum(s[2] for s in SURGES)
+
+
+@dataclass(frozen=True)
+class Surge:
+    """`count` extra orders of one leaf category at one compound over the last `days` days."""
+
+    top: str
+    leaf: str
+    compound_id: int
+    count: int
+    days: int
+
+    def times(self, now: dt.datetime, rng: random.Random) -> list[dt.datetime]:
+        local_now = now.astimezone(SHANGHAI)
+        out = []
+        for _ in range(self.count):
+            back = dt.timedelta(days=rng.uniform(0, self.days), hours=rng.uniform(0, 12))
+            out.append(min(local_now - back, local_now).astimezone(dt.UTC))
+        return sorted(out)
+
+
 @dataclass
 class Plan:
     """Everything generated: the orders in the order they were received."""
@@ -244,11 +269,18 @@ class Generator:
         ids, cum = self._community_choice
         return None, rng.choices(ids, cum_weights=cum)[0]
 
-    def new_order(self, at: dt.datetime, rng: random.Random) -> tuple[Sim, dict[str, Any]]:
+    def new_order(
+        self, at: dt.datetime, rng: random.Random, *, planted: Surge | None = None
+    ) -> tuple[Sim, dict[str, Any]]:
         month = at.astimezone(SHANGHAI).month
-        top, leaf = self.category(month, rng)
+        if planted is None:
+            top, leaf = self.category(month, rng)
+            compound_id, community_id = self.where(top, rng)
+        else:
+            top, leaf = planted.top, planted.leaf
+            compound_id = planted.compound_id
+            community_id = self.d.compounds[compound_id].community_id
         category = self.d.categories[leaf]
-        compound_id, community_id = self.where(top, rng)
         community = self.d.communities[community_id]
         compound = self.d.compounds.get(compound_id) if compound_id else None
         kind = season.kind_for(top, rng)
@@ -369,7 +401,44 @@ class Generator:
                 if len(recent[key]) > 6:
                     del recent[key][0]
                 sims.append(sim)
+        for surge in self.surges():
+            rng = self.rng("surge", surge.leaf, surge.compound_id)
+            for at in surge.times(self.now, rng):
+                sim, context = self.new_order(at, rng, planted=surge)
+                key = (context["top"], sim.fields["community_id"])
+                earlier = [e for e in recent[key] if e.fields["received_at"] < at]
+                Life(self, sim, context, rng, earlier[-6:]).live()
+                recent[key].append(sim)
+                sims.append(sim)
+        sims.sort(key=lambda sim: sim.fields["received_at"])
         return Plan(sims, self.qualities)
+
+    def surges(self) -> list[Surge]:
+        """The planted rises that 未诉先办 should find (generated, like everything here), over
+        the last two weeks or so, well above what the season brings to one compound: in the
+        demo resident's compound cold flats in the heating season (a broken lift the rest of
+        the year), and e-bikes charged in the stairwells of another subdistrict's biggest
+        compound."""
+        d = self.d
+        if not d.compounds:
+            return []
+        by_size = sorted(d.compounds, key=lambda cid: (-d.compounds[cid].population, cid))
+        first = next(iter(sorted(self.favoured)), by_size[0])
+        sub_of = {
+            cid: d.communities[c.community_id].subdistrict_id for cid, c in d.compounds.items()
+        }
+        second = next((c for c in by_size if sub_of[c] != sub_of[first]), by_size[-1])
+        heating_season = self.now.astimezone(SHANGHAI).month in (11, 12, 1, 2, 3)
+        out = []
+        for (top, leaf, count, days), compound_id in zip(
+            SURGES if heating_season else SURGES_OFF_SEASON, (first, second), strict=True
+        ):
+            leaves = d.leaves.get(top, [])
+            if leaf not in leaves:
+                leaf = leaves[0] if leaves else ""
+            if leaf in d.categories:
+                out.append(Surge(top, leaf, compound_id, count, days))
+        return out
 
 
 def _is_public_holiday(day: dt.date) -> bool:

@@ -14,6 +14,7 @@ from gongzhi.testing import World
 from gongzhi.web.demo import DemoContext, Progress
 from gongzhi.workorders import rates, sla, taxonomy
 from gongzhi.workorders.demo import build_orders
+from gongzhi.workorders.demo.generate import PLANTED
 from gongzhi.workorders.demo.lifecycle import EVENT_ACTION
 from gongzhi.workorders.demo.write import SOURCE
 from gongzhi.workorders.models import (
@@ -54,7 +55,19 @@ def _events_by_order() -> dict[int, list[Any]]:
 
 def test_it_generates_about_the_orders_asked_for(generated: World) -> None:
     count = WorkOrder.objects.filter(source=SOURCE).count()
-    assert abs(count - ORDERS) < ORDERS * 0.05
+    assert abs(count - ORDERS - PLANTED) < ORDERS * 0.05
+
+
+def test_the_planted_rise_is_in_one_compound_over_the_last_weeks(generated: World) -> None:
+    """Cold flats at one compound in the last 16 days (NOW is in the heating season): what
+    the insights demo's hotspot scan is meant to find."""
+    recent = WorkOrder.objects.filter(
+        category__code="heating-cold", received_at__gte=NOW - dt.timedelta(days=16)
+    )
+    by_compound = Counter(recent.exclude(compound=None).values_list("compound_id", flat=True))
+    (_compound, most), (_other, next_most) = by_compound.most_common(2)
+    assert most >= 30
+    assert next_most < most / 3
 
 
 def test_every_order_replays_through_the_transition_table(generated: World) -> None:
