@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.insights.hotspots.counts import local_bounds, next_month
+from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.rankings import month_start
 from gongzhi.workorders.models import Channel, Kind, Satisfaction, Status, WorkOrder
 from gongzhi.workorders.privacy import mask_name, mask_phone
@@ -155,7 +156,7 @@ def csv_chunks(f: OrderFilter, *, rows_per_chunk: int = 500) -> Iterator[str]:
                 labels["satisfaction"].get(v["satisfaction"], v["satisfaction"] or ""),
                 yes if v["overdue"] else "",
                 yes if v["excluded_from_scoring"] else "",
-                _text(v["description"]),
+                _text(masked_text(v["description"], name=v["requester_name"])),
             ]
         )
         pending += 1

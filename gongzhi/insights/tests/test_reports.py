@@ -461,6 +461,23 @@ def test_the_csv_keeps_formulas_from_running_in_excel(district: World) -> None:
     assert last[rows[0].index("诉求人")] == "'=**"
 
 
+def test_the_csv_masks_personal_data_written_into_the_text(district: World) -> None:
+    w = district
+    order_in(
+        w,
+        "received",
+        at=at(10, 26),
+        description="我是张三丰，电话13912341234，身份证110105199001011234，楼道太冷",
+    )
+    rows = read_csv(
+        client_for(w, "district_staff").get("/insights/reports/orders.csv", {"month": MONTH})
+    )
+    text = rows[-1][rows[0].index("诉求内容")]
+    assert "楼道太冷" in text
+    assert "张三丰" not in text and "13912341234" not in text and "199001011234" not in text
+    assert "139****1234" in text
+
+
 # --- the PDF's font --------------------------------------------------------------------------
 
 
