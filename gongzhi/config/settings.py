@@ -293,6 +293,9 @@ GONGZHI_DELIBERATION_BUDGET_OVERRUN = env_float("GONGZHI_DELIBERATION_BUDGET_OVE
 # because its transaction was still open is retried for this long, then given up (a rollback).
 GONGZHI_INSIGHTS_REFRESH_BATCH = env_int("GONGZHI_INSIGHTS_REFRESH_BATCH", 20000)
 GONGZHI_INSIGHTS_GAP_GRACE_SECONDS = env_int("GONGZHI_INSIGHTS_GAP_GRACE_SECONDS", 600)
+# The CJK font of the PDF reports: a TrueType .ttf/.ttc path ("path#N" for a face of a
+# collection); empty: Debian's fonts-wqy-microhei and others, then reportlab's STSong-Light.
+GONGZHI_PDF_FONT = env_str("GONGZHI_PDF_FONT", "")
 # PostgreSQL work_mem for a full rebuild's transaction (its GROUP BYs and sorts).
 GONGZHI_INSIGHTS_REBUILD_WORK_MEM = env_str("GONGZHI_INSIGHTS_REBUILD_WORK_MEM", "256MB")
 # Grades of the monthly ranking (insights/rankings.py says how they are given): only units and
