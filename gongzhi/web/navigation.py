@@ -96,6 +96,12 @@ NAV: list[NavItem] = [
         frozenset({Role.DISTRICT_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
         _("按月查看全区或本街道的三率、地图、趋势和类别，逐级查看到社区和工单，下载月度报告。"),
     ),
+    NavItem(
+        _("月度报告"),
+        "insights:reports",
+        frozenset({Role.DISTRICT_STAFF, Role.SUBDISTRICT_STAFF, Role.ADMINISTRATOR}),
+        _("各月的三率排名报告（Excel、PDF），以及个人信息已脱敏的工单清单（CSV）。"),
+    ),
     # 未诉先办 (gongzhi.insights.pages): hotspots, clusters and the monthly topics; every staff
     # role sees the hotspots of the places in its scope (insights/hotspots/rules.py).
     NavItem(
