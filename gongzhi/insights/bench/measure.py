@@ -6,6 +6,9 @@
   GROUP BY over the month's orders with their first contact and latest callback), and that
   both give the same rows;
 - the dashboard's query set (selectors.dashboard_summary), district and one subdistrict, p95;
+- the dashboard pages themselves (district and one subdistrict, and map.json): a GET through
+  Django's whole request stack (middleware, session, view, templates), signed in as a district
+  leader, p95 — what a leader waits for apart from the network;
 - a month's hotspot scan: the function given with `--hotspot-scan module:function` (a
   function of the month; the command's default is the real scan,
   hotspots.scan:bench_scan), or `hotspot_scan_proxy` below, which reads what a scan needs
@@ -91,6 +94,40 @@ def sizes() -> dict[str, int]:
     }
 
 
+def page_timings(month: dt.date, repeats: int, *, subdistrict: int | None) -> dict[str, float]:
+    """p95 of the rendered dashboard pages (status 200 checked), signed in as a district
+    staff member created for the bench (a membership of the hotline centre's kind of unit
+    when the registry has one)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from gongzhi.accounts.models import Membership, Person, Role, Unit
+
+    leader, _created = Person.objects.get_or_create(username="bench-leader")
+    unit = Unit.objects.filter(kind=Unit.Kind.HOTLINE_CENTRE).first()
+    Membership.objects.get_or_create(person=leader, unit=unit, role=Role.DISTRICT_STAFF)
+    client = Client()
+    client.force_login(leader)
+    query = {"month": f"{month:%Y-%m}"}
+    pages = {
+        "dashboard_page": reverse("insights:dashboard"),
+        "map_json": reverse("insights:map_values"),
+    }
+    if subdistrict is not None:
+        pages["dashboard_subdistrict_page"] = reverse("insights:subdistrict", args=[subdistrict])
+    out: dict[str, float] = {}
+    for name, url in pages.items():
+
+        def get(url: str = url) -> None:
+            response = client.get(url, query, HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, (url, response.status_code)
+
+        samples = repeat_ms(get, repeats)
+        out[f"{name}_p95_ms"] = round(p95(samples), 2)
+        out[f"{name}_median_ms"] = round(statistics.median(samples), 2)
+    return out
+
+
 def measure(
     *, month: dt.date, repeats: int, hotspot_scan: Callable[[dt.date], Any]
 ) -> dict[str, Any]:
@@ -123,6 +160,7 @@ def measure(
         scope = Scope(top[0].key)
         sub = repeat_ms(lambda: dashboard_summary(scope, month), repeats)
         out["dashboard_subdistrict_p95_ms"] = round(p95(sub), 2)
+    out.update(page_timings(month, repeats, subdistrict=top[0].key if top else None))
     started = time.perf_counter()
     found = hotspot_scan(month)
     out["hotspot_scan_s"] = round(time.perf_counter() - started, 3)

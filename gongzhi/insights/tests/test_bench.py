@@ -113,6 +113,9 @@ def test_the_benchmark_runs_end_to_end_at_a_tiny_size() -> None:
         "naive_ranking_ms",
         "speedup",
         "dashboard_p95_ms",
+        "dashboard_page_p95_ms",
+        "dashboard_subdistrict_page_p95_ms",
+        "map_json_p95_ms",
         "hotspot_scan_s",
         "rollup_build_s",
     ):
