@@ -62,15 +62,32 @@ class WorkOrder(models.Model):
     address = models.CharField(_("地址"), max_length=255, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True, help_text=_("WGS-84"))
     lat = models.FloatField(_("纬度"), null=True, blank=True, help_text=_("WGS-84"))
+    # The place columns are indexed by the (place, received_at) indexes in Meta, whose first
+    # column serves every look-up by place; a plain index each would only slow every insert.
     compound = models.ForeignKey(
-        Compound, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("小区")
+        Compound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("小区"),
     )
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("社区/村")
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("社区/村"),
     )
     # Denormalised from the community for scoping and rates without joins.
     subdistrict = models.ForeignKey(
-        Subdistrict, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("街道/地区")
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("街道/地区"),
     )
 
     # Personal information: shown masked (privacy.requester_masked) unless revealed.
@@ -215,7 +232,9 @@ class WorkOrder(models.Model):
             models.Index(
                 fields=["lead_unit", "status", "priority", "resolve_due_at"], name="wo_queue"
             ),
-            # Rates and rankings by place and month.
+            # Rates and rankings by place and month; intake's duplicate search (the newest
+            # open orders at a compound or community: dispatch.duplicates).
+            models.Index(fields=["compound", "received_at"], name="wo_compound_received"),
             models.Index(fields=["subdistrict", "received_at"], name="wo_subdistrict_received"),
             models.Index(fields=["community", "received_at"], name="wo_community_received"),
             models.Index(fields=["status", "received_at"], name="wo_status_received"),
