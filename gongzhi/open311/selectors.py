@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
@@ -83,9 +84,15 @@ def apikeys_forget(**_: Any) -> None:
     _keys.clear()
 
 
+def _changed(**_: Any) -> None:
+    # Now, and again after the commit (a look-up in between reads the old row).
+    apikeys_forget()
+    transaction.on_commit(apikeys_forget)
+
+
 for _model in (ApiKey, ApiClient, get_user_model()):
-    post_save.connect(apikeys_forget, sender=_model, dispatch_uid=f"apikeys-save-{_model}")
-    post_delete.connect(apikeys_forget, sender=_model, dispatch_uid=f"apikeys-delete-{_model}")
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"apikeys-save-{_model}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"apikeys-delete-{_model}")
 
 
 # --- What Open311 publishes -------------------------------------------------------------------

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from gongzhi.accounts.models import Unit
@@ -157,11 +158,16 @@ def category(code: str) -> Category | None:
     return found
 
 
+def _changed(**_: Any) -> None:
+    # Now, and again after the commit: a snapshot another thread reads in between would not
+    # see the uncommitted change.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
 for _model in (Category, TimeLimit, ResponsibilityRule, Unit, Compound, Community, Subdistrict):
-    post_save.connect(invalidate, sender=_model, dispatch_uid=f"reference-save-{_model.__name__}")
-    post_delete.connect(
-        invalidate, sender=_model, dispatch_uid=f"reference-delete-{_model.__name__}"
-    )
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"reference-save-{_model.__name__}")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"reference-delete-{_model.__name__}")
 m2m_changed.connect(
-    invalidate, sender=Unit.compounds.through, dispatch_uid="reference-unit-compounds"
+    _changed, sender=Unit.compounds.through, dispatch_uid="reference-unit-compounds"
 )
