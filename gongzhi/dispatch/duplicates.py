@@ -84,8 +84,11 @@ def _vector(text: str) -> tuple[dict[str, float], float]:
 
 def text_similarity(a: str, b: str) -> float:
     """Cosine of the two texts' character 1–2-gram vectors, 0 … 1."""
-    va, na = _vector(a)
-    vb, nb = _vector(b)
+    return _cosine(_vector(a), _vector(b))
+
+
+def _cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    (va, na), (vb, nb) = a, b
     if not na or not nb:
         return 0.0
     # Only the grams both texts have count: intersect the keys (in C) before multiplying.
@@ -140,8 +143,9 @@ def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
     rows = _pool(column, place_id, since=since, exclude=order.pk)
     threshold = settings.GONGZHI_DUPLICATE_SIMILARITY
     scored: list[tuple[float, float, bool, int]] = []
+    own = _vector(order.description)
     for pk, text, category_id in rows:
-        score = text_similarity(order.description, text)
+        score = _cosine(own, _vector(text))
         same = category_id == order.category_id
         total = similarity(score, same_category=same)
         if total >= threshold:
