@@ -380,6 +380,12 @@ def seed_time_limits() -> int:
             )
         )
     TimeLimit.objects.bulk_create(new)
+    if new:
+        # bulk_create sends no post_save: the intake's cached configuration must forget its
+        # time limits here (other processes re-read within GONGZHI_REFERENCE_TTL).
+        from gongzhi.workorders import reference
+
+        reference.invalidate()
     return len(new)
 
 
