@@ -266,7 +266,11 @@ def report_pdf(report: MonthlyReport) -> bytes:
     story: list[Any] = [
         Paragraph(report.title, styles["title"]),
         Paragraph(
-            _("统计范围：%(scope)s　月份：%(month)s（%(value)s）")
+            (
+                _("统计范围：%(scope)s　月份：%(month)s（%(value)s）")
+                if report.month_label != report.month_value
+                else _("统计范围：%(scope)s　月份：%(month)s")
+            )
             % {
                 "scope": report.scope_name,
                 "month": report.month_label,

@@ -114,6 +114,20 @@ def test_the_order_page_loads_the_playbook_for_an_open_order_only(
     assert 'id="order-playbook-slot"' not in closed_page
 
 
+def test_a_resident_on_her_own_open_order_gets_no_playbook_slot(
+    world: World, orders: dict[str, WorkOrder], client: Client
+) -> None:
+    """The playbook is for staff: the page does not ask for a fragment it would be refused."""
+    order = orders["open"]
+    order.requester_person = world.person("resident_a1")
+    order.save(update_fields=["requester_person"])
+    response = signed_in(world, client, "resident_a1").get(f"/orders/{order.number}/")
+
+    assert response.status_code == 200
+    assert order.number in response.content.decode()
+    assert 'id="order-playbook-slot"' not in response.content.decode()
+
+
 def test_the_fragment_costs_a_fixed_number_of_queries(
     world: World, orders: dict[str, WorkOrder], client: Client, django_assert_num_queries: Any
 ) -> None:

@@ -234,6 +234,15 @@ def test_the_district_pdf_opens_and_names_the_month_and_subdistricts(district: W
     assert "第 1 页 / 共" in text
 
 
+def test_the_english_pdf_names_the_month_once_in_its_subtitle(district: World) -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = pdf_text(report_pdf(monthly_report(Scope.district(), OCT)))
+    line = next(ln for ln in text.splitlines() if "Month:" in ln)
+    assert line.count(MONTH) == 1, line
+
+
 def test_a_long_ranking_repeats_its_header_on_the_next_page(district: World) -> None:
     report = monthly_report(Scope.district(), OCT)
     many = report.units * 60  # ~ 300 rows: more than a page

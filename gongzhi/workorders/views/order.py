@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from gongzhi.accounts.selectors import person_scope
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
 from gongzhi.workorders.forms import NoteForm, RevealForm
@@ -122,6 +123,8 @@ def order_context(request: HttpRequest, order: WorkOrder, **extra: Any) -> dict[
         "whistle_calls": _whistle_entries(order, person),
         "actions": _action_entries(order, person, extra.pop("bound", None)),
         "events": staff_timeline(order.events.all()),
+        # Panels for staff only (the playbook): not requested for a resident's own order.
+        "staff_view": person_scope(person).is_staff_scope,
         **extra,
     }
 
