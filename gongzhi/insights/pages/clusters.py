@@ -9,12 +9,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,15 +29,14 @@ from gongzhi.insights.hotspots.selectors import (
 )
 from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.pages.signals import (
-    ACTIONS,
     PAGE_SIZE,
-    act,
     action_forms,
     by_category,
     month_label,
     order_rows,
     person_and_scope,
     query_of,
+    signal_action,
     signal_filters,
 )
 
@@ -142,25 +139,13 @@ _CLUSTER_SERVICES: dict[str, Callable[..., Any]] = {
 @login_required
 @require_POST
 def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    person, _scope = person_and_scope(request)
-    if action not in ACTIONS:
-        raise Http404
-    found = cluster_detail(person, pk)
-    if found is None:
-        raise Http404
-    if not can_act_on_signal(person, found):
-        raise PermissionDenied
-
-    def page(**kw: Any) -> HttpResponse:
-        fresh = cluster_detail(person, pk)
-        assert fresh is not None
-        return _cluster_page(request, person, fresh, **kw)
-
-    return act(
+    return signal_action(
         request,
-        signal=found,
-        action=action,
-        call=lambda data: _CLUSTER_SERVICES[action](cluster=found, by=person, **data),
-        page=page,
-        url=reverse("insights:cluster", args=[pk]),
+        pk,
+        action,
+        detail=cluster_detail,
+        page_for=_cluster_page,
+        services=_CLUSTER_SERVICES,
+        argument="cluster",
+        url_name="insights:cluster",
     )

@@ -10,11 +10,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,16 +29,15 @@ from gongzhi.insights.hotspots.selectors import (
 )
 from gongzhi.insights.pages.chart import hotspot_chart
 from gongzhi.insights.pages.signals import (
-    ACTIONS,
     ORDERS_SHOWN,
     PAGE_SIZE,
-    act,
     action_forms,
     by_category,
     month_label,
     order_rows,
     person_and_scope,
     query_of,
+    signal_action,
     signal_filters,
 )
 
@@ -144,25 +141,13 @@ _HOTSPOT_SERVICES: dict[str, Callable[..., Any]] = {
 @login_required
 @require_POST
 def hotspot_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    person, _scope = person_and_scope(request)
-    if action not in ACTIONS:
-        raise Http404
-    found = hotspot_detail(person, pk)
-    if found is None:
-        raise Http404
-    if not can_act_on_signal(person, found):
-        raise PermissionDenied
-
-    def page(**kw: Any) -> HttpResponse:
-        fresh = hotspot_detail(person, pk)
-        assert fresh is not None
-        return _hotspot_page(request, person, fresh, **kw)
-
-    return act(
+    return signal_action(
         request,
-        signal=found,
-        action=action,
-        call=lambda data: _HOTSPOT_SERVICES[action](hotspot=found, by=person, **data),
-        page=page,
-        url=reverse("insights:hotspot", args=[pk]),
+        pk,
+        action,
+        detail=hotspot_detail,
+        page_for=_hotspot_page,
+        services=_HOTSPOT_SERVICES,
+        argument="hotspot",
+        url_name="insights:hotspot",
     )

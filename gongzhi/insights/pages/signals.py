@@ -19,8 +19,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -29,6 +30,7 @@ from gongzhi.accounts.selectors import Scope, person_scope
 from gongzhi.deliberation.errors import DeliberationError
 from gongzhi.insights.hotspots.errors import AlreadyActed, SignalError
 from gongzhi.insights.hotspots.models import Signal
+from gongzhi.insights.hotspots.rules import can_act_on_signal
 from gongzhi.insights.pages.forms import DismissForm, SignalFilterForm, ToOrderForm, ToProposalForm
 from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.pages.rules import can_open_findings
@@ -180,6 +182,44 @@ def act(
         )
     messages.success(request, _done(result, action))
     return redirect(url)
+
+
+def signal_action(
+    request: HttpRequest,
+    pk: int,
+    action: str,
+    *,
+    detail: Callable[[Person, int], Any],
+    page_for: Callable[..., HttpResponse],
+    services: dict[str, Callable[..., Any]],
+    argument: str,
+    url_name: str,
+) -> HttpResponse:
+    """The POST of an action on a hotspot or a cluster: the signal as the viewer may see it
+    (`detail`), the rule, then `act` with the service for the action, called with the signal
+    as `argument`; `page_for(request, person, signal, **kw)` shows the page again."""
+    person, _scope = person_and_scope(request)
+    if action not in ACTIONS:
+        raise Http404
+    found = detail(person, pk)
+    if found is None:
+        raise Http404
+    if not can_act_on_signal(person, found):
+        raise PermissionDenied
+
+    def page(**kw: Any) -> HttpResponse:
+        fresh = detail(person, pk)
+        assert fresh is not None
+        return page_for(request, person, fresh, **kw)
+
+    return act(
+        request,
+        signal=found,
+        action=action,
+        call=lambda data: services[action](**{argument: found}, by=person, **data),
+        page=page,
+        url=reverse(url_name, args=[pk]),
+    )
 
 
 def action_forms(bound: dict[str, forms.Form] | None) -> list[dict[str, Any]]:
