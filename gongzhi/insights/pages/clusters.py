@@ -27,7 +27,6 @@ from gongzhi.insights.hotspots.selectors import (
     visible_clusters,
     visible_hotspots,
 )
-from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.pages.signals import (
     PAGE_SIZE,
     action_forms,
@@ -39,6 +38,7 @@ from gongzhi.insights.pages.signals import (
     signal_action,
     signal_filters,
 )
+from gongzhi.workorders.privacy import masked_text
 
 
 @login_required

@@ -15,10 +15,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongzhi.accounts.selectors import person_scope
-from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.pages.rules import can_see_playbook
 from gongzhi.insights.playbook import playbook_for
 from gongzhi.workorders.errors import NotFound
+from gongzhi.workorders.privacy import masked_text
 from gongzhi.workorders.selectors import order_get_for
 from gongzhi.workorders.views.edge import person_of
 

@@ -32,12 +32,11 @@ from gongzhi.insights.hotspots.errors import AlreadyActed, SignalError
 from gongzhi.insights.hotspots.models import Signal
 from gongzhi.insights.hotspots.rules import can_act_on_signal
 from gongzhi.insights.pages.forms import DismissForm, SignalFilterForm, ToOrderForm, ToProposalForm
-from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.pages.rules import can_open_findings
 from gongzhi.places.models import Subdistrict
 from gongzhi.workorders.errors import WorkOrderError
 from gongzhi.workorders.models import Category, WorkOrder
-from gongzhi.workorders.privacy import requester_masked
+from gongzhi.workorders.privacy import masked_text, requester_masked
 from gongzhi.workorders.views.edge import person_of
 
 PAGE_SIZE = 50

@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.insights.hotspots.counts import local_bounds, next_month
-from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.rankings import month_start
 from gongzhi.workorders.models import Channel, Kind, Satisfaction, Status, WorkOrder
-from gongzhi.workorders.privacy import mask_name, mask_phone
+from gongzhi.workorders.privacy import mask_name, mask_phone, masked_text
 
 BOM = "\ufeff"
 CHUNK_SIZE = 2000

@@ -6,8 +6,8 @@ import pytest
 
 from gongzhi.insights.hotspots.models import Hotspot, Window
 from gongzhi.insights.pages.chart import HEIGHT, hotspot_chart
-from gongzhi.insights.pages.masking import masked_text
 from gongzhi.insights.tests.test_pages_fixtures import DECEMBER, NOVEMBER
+from gongzhi.workorders.privacy import masked_text
 
 
 @pytest.mark.parametrize(
