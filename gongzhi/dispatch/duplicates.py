@@ -20,6 +20,8 @@ import datetime as dt
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
+from operator import mul
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +32,7 @@ from gongzhi.dispatch.models import DuplicateLink
 from gongzhi.dispatch.textnorm import normalise
 from gongzhi.workorders.models import OPEN_STATUSES, WorkOrder
 
-__all__ = ["duplicates_link", "similarity", "text_similarity"]
+__all__ = ["duplicate_links", "duplicates_link", "similarity", "text_similarity"]
 
 #: At most this many open orders are compared (the newest), and this many links kept.
 POOL = 50
@@ -67,19 +69,29 @@ def _clean(text: str) -> str:
 def _vector(text: str) -> tuple[dict[str, float], float]:
     """Sublinear 1–2-gram weights of a text and their norm (kept per gazetteer: desk pages and
     the next intake at the same place ask again)."""
+    return _vectors()(text)
+
+
+def _vectors() -> Callable[[str], tuple[dict[str, float], float]]:
+    """`_vector` with the memo's gazetteer checked once (a pool compares 50 texts)."""
     global _memo
     owner = gazetteer()
     if _memo[0] is not owner or len(_memo[1]) > _MEMO_SIZE:
         _memo = (owner, {})
-    found = _memo[1].get(text)
-    if found is None:
-        clean = _clean(text)
-        grams: Counter[str] = Counter(clean)
-        grams.update(clean[i : i + 2] for i in range(len(clean) - 1))
-        weights = {g: 1.0 + math.log(c) for g, c in grams.items()}
-        found = weights, math.sqrt(sum(w * w for w in weights.values()))
-        _memo[1][text] = found
-    return found
+    memo = _memo[1]
+
+    def vector(text: str) -> tuple[dict[str, float], float]:
+        found = memo.get(text)
+        if found is None:
+            clean = _clean(text)
+            grams: Counter[str] = Counter(clean)
+            grams.update(clean[i : i + 2] for i in range(len(clean) - 1))
+            weights = {g: 1.0 + math.log(c) for g, c in grams.items()}
+            found = weights, math.sqrt(sum(w * w for w in weights.values()))
+            memo[text] = found
+        return found
+
+    return vector
 
 
 def text_similarity(a: str, b: str) -> float:
@@ -92,7 +104,10 @@ def _cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]
     if not na or not nb:
         return 0.0
     # Only the grams both texts have count: intersect the keys (in C) before multiplying.
-    return min(1.0, sum(va[g] * vb[g] for g in va.keys() & vb.keys()) / (na * nb))
+    shared = va.keys() & vb.keys()
+    return min(
+        1.0, sum(map(mul, map(va.__getitem__, shared), map(vb.__getitem__, shared))) / (na * nb)
+    )
 
 
 def similarity(text_score: float, *, same_category: bool) -> float:
@@ -129,10 +144,11 @@ def _pool(column: str, place_id: int, *, since: dt.datetime, exclude: int) -> li
         return cursor.fetchall()
 
 
-def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]:
-    """Link `order` to the open orders at its place that look like the same matter; return the
-    links (most similar first). One read, and one write when anything is linked. Run in the
-    intake's transaction; an order without a place is compared with nothing."""
+def duplicate_links(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]:
+    """The links of `order` to the open orders at its place that look like the same matter,
+    most similar first, not yet written (intake writes them with the order, in one statement;
+    the order need not be written yet). One read; an order without a place is compared with
+    nothing."""
     if order.compound_id is not None:
         column, place_id = "compound_id", order.compound_id
     elif order.community_id is not None:
@@ -140,20 +156,22 @@ def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
     else:
         return []
     since = at - dt.timedelta(days=settings.GONGZHI_DUPLICATE_DAYS)
-    rows = _pool(column, place_id, since=since, exclude=order.pk)
+    rows = _pool(column, place_id, since=since, exclude=order.pk or 0)
     threshold = settings.GONGZHI_DUPLICATE_SIMILARITY
+    bonus = settings.GONGZHI_DUPLICATE_CATEGORY_BONUS
     scored: list[tuple[float, float, bool, int]] = []
     own = _vector(order.description)
+    vector = _vectors()
     for pk, text, category_id in rows:
-        score = _cosine(own, _vector(text))
+        score = _cosine(own, vector(text))
         same = category_id == order.category_id
-        total = similarity(score, same_category=same)
+        total = min(1.0, score + bonus) if same else min(1.0, score)
         if total >= threshold:
             scored.append((round(total, 4), round(score, 4), same, pk))
     # The most similar first (the newest first among equals: the pool's order); rows are
     # built only for the links kept.
     scored.sort(key=lambda s: -s[0])
-    found = [
+    return [
         DuplicateLink(
             order=order,
             original_id=pk,
@@ -164,6 +182,11 @@ def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
         )
         for total, score, same, pk in scored[:LIMIT]
     ]
+
+
+def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]:
+    """`duplicate_links` of a written `order`, written (one INSERT when anything is linked)."""
+    found = duplicate_links(order=order, at=at)
     if found:
         DuplicateLink.objects.bulk_create(found)
     return found

@@ -120,8 +120,12 @@ class OrderSuggestion(models.Model):
 class DuplicateLink(models.Model):
     """A new order that looks like an open order at the same place received shortly before."""
 
-    order = models.ForeignKey(
-        WorkOrder, on_delete=models.CASCADE, related_name="duplicate_links", verbose_name=_("工单")
+    order = models.ForeignKey(  # duplicate_link_once's first column
+        WorkOrder,
+        on_delete=models.CASCADE,
+        related_name="duplicate_links",
+        verbose_name=_("工单"),
+        db_index=False,
     )
     original = models.ForeignKey(
         WorkOrder, on_delete=models.CASCADE, related_name="+", verbose_name=_("可能重复的工单")

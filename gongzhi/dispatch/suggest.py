@@ -10,9 +10,10 @@ nothing once this process has its model and gazetteer:
 * place: the order's own (the operator's choice or the requester's coordinates via
   places.locate), else the place the gazetteer settles in the address and text.
 
-`advice_record()` runs in the intake's transaction after the order row exists: it keeps the
+`advice_rows()` gives intake, before it writes, the rows it writes with the order: the
 suggestion (OrderSuggestion), with the unit the responsibility matrix gives for the top
-category, and links likely duplicates.
+category, and the links to likely duplicates. `advice_record()` writes them for an order
+already written.
 
 The rule for dispatching without a human look (Advice.permits): the top category is the one
 the order is filed under or one above it (a model may be trained on the top-level categories:
@@ -36,9 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from gongzhi.dispatch.duplicates import duplicates_link
+from gongzhi.dispatch.duplicates import duplicate_links
 from gongzhi.dispatch.gazetteer import COMPOUND, PlaceMatch, best_place, find_places
-from gongzhi.dispatch.models import Decision, ModelArtifact, OrderSuggestion
+from gongzhi.dispatch.models import Decision, DuplicateLink, ModelArtifact, OrderSuggestion
 from gongzhi.workorders.matrix import Place, Suggestion, suggestions_for
 from gongzhi.workorders.models import Category, Status, WorkOrder
 
@@ -51,6 +52,7 @@ __all__ = [
     "LoadedModel",
     "active_model",
     "advice_record",
+    "advice_rows",
     "advise",
     "invalidate_model",
     "lineage_codes",
@@ -290,31 +292,58 @@ def advice_record(
     at: dt.datetime,
     decision: str | None = None,
 ) -> OrderSuggestion | None:
-    """Keep what was suggested for a just-received `order` and link its likely duplicates.
-    `wanted` is whether automatic dispatch was asked for; `matrix` the matrix's answer for the
-    order's category if intake asked. Run inside the intake's transaction. Nothing is kept when
-    there was nothing to suggest (no model, and the place was not read from the text).
+    """Keep what was suggested for a written `order` and link its likely duplicates (the rows
+    of `advice_rows`, written). Returns the suggestion kept, if any."""
+    rows = advice_rows(
+        order=order, advice=advice, wanted=wanted, matrix=matrix, at=at, decision=decision
+    )
+    links = [r for r in rows if isinstance(r, DuplicateLink)]
+    if links:
+        DuplicateLink.objects.bulk_create(links)
+    kept = next((r for r in rows if isinstance(r, OrderSuggestion)), None)
+    if kept is not None:
+        kept.save(force_insert=True)
+    return kept
+
+
+def advice_rows(
+    *,
+    order: WorkOrder,
+    advice: Advice,
+    wanted: bool,
+    matrix: Suggestion | None,
+    at: dt.datetime,
+    decision: str | None = None,
+) -> list[DuplicateLink | OrderSuggestion]:
+    """What to keep for a just-received `order`, not yet written (intake writes it with the
+    order, which need not be written yet): the links to its likely duplicates, then what was
+    suggested (OrderSuggestion) — nothing of that when there was nothing to suggest (no model,
+    and the place was not read from the text). `wanted` is whether automatic dispatch was
+    asked for; `matrix` the matrix's answer for the order's category if intake asked.
     `decision` overrides how the order's dispatch is described (a suggestion made later)."""
-    duplicates_link(order=order, at=at)
+    rows: list[DuplicateLink | OrderSuggestion] = list(duplicate_links(order=order, at=at))
     if not advice.model_version and advice.place_source != "text":
-        return None
+        return rows
     if decision is None:
         decision = _decision(order, advice, wanted=wanted)
     category, unit = _unit_for(order, advice, matrix)
     top = advice.top
-    return OrderSuggestion.objects.create(
-        order=order,
-        model_version=advice.model_version,
-        categories=advice.categories_data(),
-        category=category,
-        confidence=round(top.confidence, 4) if top is not None else None,
-        threshold=advice.threshold,
-        place=advice.place_data(),
-        unit=unit.lead if unit is not None else None,
-        assisting=[{"id": u.pk, "code": u.code, "name": u.name} for u in unit.assisting]
-        if unit is not None
-        else [],
-        unit_reason=unit.reason[:255] if unit is not None else "",
-        decision=decision,
-        created_at=at,
+    rows.append(
+        OrderSuggestion(
+            order=order,
+            model_version=advice.model_version,
+            categories=advice.categories_data(),
+            category=category,
+            confidence=round(top.confidence, 4) if top is not None else None,
+            threshold=advice.threshold,
+            place=advice.place_data(),
+            unit=unit.lead if unit is not None else None,
+            assisting=[{"id": u.pk, "code": u.code, "name": u.name} for u in unit.assisting]
+            if unit is not None
+            else [],
+            unit_reason=unit.reason[:255] if unit is not None else "",
+            decision=decision,
+            created_at=at,
+        )
     )
+    return rows

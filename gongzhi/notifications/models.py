@@ -28,6 +28,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("接收人"),
+        db_index=False,  # notif_person
     )
     recipient_unit = models.ForeignKey(
         Unit,
@@ -36,6 +37,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
         verbose_name=_("接收单位"),
+        db_index=False,  # notif_unit
     )
     recipient_phone = models.CharField(_("接收号码"), max_length=20, blank=True)
     event = models.CharField(_("事件"), max_length=32)
@@ -64,8 +66,18 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["recipient_person", "-created_at"], name="notif_person"),
-            models.Index(fields=["recipient_unit", "-created_at"], name="notif_unit"),
+            # A person's and a unit's inbox; a row is for one or the other (or a phone), so
+            # each index holds only the rows it is for.
+            models.Index(
+                fields=["recipient_person", "-created_at"],
+                condition=models.Q(recipient_person__isnull=False),
+                name="notif_person",
+            ),
+            models.Index(
+                fields=["recipient_unit", "-created_at"],
+                condition=models.Q(recipient_unit__isnull=False),
+                name="notif_unit",
+            ),
             models.Index(
                 fields=["next_attempt_at"],
                 condition=models.Q(state="queued"),

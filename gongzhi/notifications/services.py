@@ -58,21 +58,34 @@ class Notice:
 def notify_all(notices: Iterable[Notice], *, order: Any = None) -> list[Notification]:
     """`notify` for several events of one step (a dispatch tells the lead unit and the
     assisting units different things): one INSERT for all their rows, one task after commit."""
+    rows = notification_rows(notices, order=order)
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    notifications_written(created)
+    return created
+
+
+def notification_rows(notices: Iterable[Notice], *, order: Any = None) -> list[Notification]:
+    """The rows `notify_all` writes, not yet written: for a caller that writes them with its
+    own rows (intake's one statement), then calls `notifications_written`."""
     rows: list[Notification] = []
     for notice in notices:
         rows += _rows(notice, order)
-    if not rows:
-        return []
     now = timezone.now()
     for row in rows:
         if row.channel == "in_app":
             # The row is the inbox: storing it is delivering it, no task needed.
             row.state, row.sent_at, row.attempts = Notification.State.SENT, now, 1
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.state == Notification.State.QUEUED]
+    return rows
+
+
+def notifications_written(rows: Iterable[Notification]) -> None:
+    """After `rows` are written (in the current transaction): send the queued ones once it
+    commits."""
+    ids = [n.pk for n in rows if n.state == Notification.State.QUEUED]
     if ids:
         transaction.on_commit(lambda: _enqueue(ids))
-    return created
 
 
 def _rows(notice: Notice, order: Any) -> list[Notification]:

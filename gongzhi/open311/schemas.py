@@ -81,7 +81,7 @@ ATTRIBUTE_KEY = re.compile(r"^attribute\[(?P<code>[^\]]+)\](\[\])?$")
 ATTRIBUTE_CHOICES = {"kind": Kind, "urgency": Urgency}
 
 
-class RequestForm(forms.Form):
+class _RequestFields(forms.Form):
     """The form fields of POST requests.{fmt}, as the specification names them."""
 
     service_code = forms.CharField(max_length=48)
@@ -100,10 +100,23 @@ class RequestForm(forms.Form):
     media_url = forms.URLField(required=False, max_length=1000, assume_scheme="https")
     idempotency_key = forms.CharField(required=False, max_length=128)
 
+
+# One set of field objects shared by every RequestForm: Django's form deep-copies its fields
+# for each instance so that rendering may change them, and this form is only ever cleaned
+# (cleaning reads a field, never changes it). Declared here, `media` would shadow Form.media.
+_FIELDS: dict[str, forms.Field] = {
+    **_RequestFields.base_fields,
+    "media": forms.FileField(required=False),
+}
+
+
+class RequestForm(forms.Form):
+    """The fields of POST requests.{fmt} (`_RequestFields`, and `media`) and the service's
+    attributes (attribute[kind], attribute[urgency])."""
+
     def __init__(self, data: QueryDict, files: Any = None) -> None:
-        super().__init__(data, files)
-        # Declared here: a class attribute named `media` would shadow Form.media.
-        self.fields["media"] = forms.FileField(required=False)
+        super().__init__(data, files)  # no fields of its own to copy
+        self.fields = _FIELDS
         self.attributes: dict[str, str] = {}
         self.attribute_errors: dict[str, str] = {}
         for key in data:

@@ -22,8 +22,12 @@ class WorkOrderEvent(models.Model):
 
     Kind = EventKind
 
-    order = models.ForeignKey(
-        WorkOrder, on_delete=models.CASCADE, related_name="events", verbose_name=_("工单")
+    order = models.ForeignKey(  # event_order_at's first column
+        WorkOrder,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("工单"),
+        db_index=False,
     )
     at = models.DateTimeField(_("时间"))
     kind = models.CharField(_("事件"), max_length=24, choices=EventKind.choices)
@@ -35,6 +39,7 @@ class WorkOrderEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("操作人"),
+        db_index=False,
     )
     actor_unit = models.ForeignKey(
         Unit,
@@ -43,6 +48,7 @@ class WorkOrderEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("操作单位"),
+        db_index=False,
     )
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
@@ -56,6 +62,15 @@ class WorkOrderEvent(models.Model):
         indexes = [
             models.Index(fields=["order", "at"], name="event_order_at"),
             models.Index(fields=["kind", "at"], name="event_kind_at"),
+            # For the events that have an actor (the system's have none).
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="event_actor"
+            ),
+            models.Index(
+                fields=["actor_unit"],
+                condition=models.Q(actor_unit__isnull=False),
+                name="event_actor_unit",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Person
 from gongzhi.dispatch import suggest as dispatch_suggest
-from gongzhi.notifications.services import notify_all
+from gongzhi.notifications.models import Notification
+from gongzhi.notifications.services import notification_rows, notifications_written
 from gongzhi.places.locate import locate, place_index
 from gongzhi.places.models import Community, Compound, Subdistrict
 from gongzhi.workorders import reference, sla
@@ -38,15 +38,21 @@ from gongzhi.workorders.models import (
 )
 from gongzhi.workorders.photos import check_photos
 from gongzhi.workorders.rules import memberships_of, receive_grant
-from gongzhi.workorders.services.guard import event, now_or, record_all
+from gongzhi.workorders.services.guard import event, now_or
 from gongzhi.workorders.services.handling import (
     assignments_for,
     check_units,
     dispatch_data,
     dispatch_notices,
 )
+from gongzhi.workorders.services.intake_write import intake_write
 from gongzhi.workorders.services.numbering import next_number
 from gongzhi.workorders.sla import SHANGHAI
+
+# The choices' values, once (TextChoices.values builds a new list each time).
+_CHANNELS = frozenset(Channel.values)
+_KINDS = frozenset(Kind.values)
+_URGENCIES = frozenset(Urgency.values)
 
 
 def category_for(category: Category | str) -> Category:
@@ -127,11 +133,11 @@ def workorder_receive(
     grant = receive_grant(by, channel)
     if grant is None:
         raise NotPermitted(action="receive", channel=channel)
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise InvalidInput(_("未知的渠道"), field="channel")
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise InvalidInput(_("未知的诉求类型"), field="kind")
-    if urgency not in Urgency.values:
+    if urgency not in _URGENCIES:
         raise InvalidInput(_("未知的紧急程度"), field="urgency")
     description = (description or "").strip()
     if not description:
@@ -190,101 +196,98 @@ def workorder_receive(
     )
     helpers = check_units(dispatch.lead, dispatch.assisting) if dispatch is not None else []
 
+    day = now.astimezone(SHANGHAI).date()
+    order = WorkOrder(
+        number="",
+        kind=kind,
+        channel=channel,
+        category=category,
+        urgency=urgency,
+        priority=sla.priority_for(category, urgency),
+        description=description,
+        address=address.strip(),
+        lng=lng,
+        lat=lat,
+        compound_id=compound_id,
+        community_id=community_id,
+        subdistrict_id=subdistrict_id,
+        requester_name=requester_name.strip(),
+        requester_phone=requester_phone.strip(),
+        requester_person=requester_person,
+        status=Status.RECEIVED if dispatch is None else Status.DISPATCHED,
+        lead_unit=dispatch.lead if dispatch is not None else None,
+        received_at=now,
+        dispatched_at=now if dispatch is not None else None,
+        contact_due_at=deadlines.contact_due_at,
+        contact_warn_at=deadlines.contact_warn_at,
+        resolve_due_at=deadlines.resolve_due_at,
+        resolve_warn_at=deadlines.resolve_warn_at,
+        deadline_provisional=deadlines.provisional,
+        source=source,
+        idempotency_key=idempotency_key,
+        created_by=by,
+    )
+    if compound is not None and compound.pk == compound_id:
+        order.compound = compound
+    # Every row is built first and written with the order in one statement
+    # (services/intake_write.py).
+    events = [
+        event(
+            order,
+            EventKind.RECEIVED,
+            at=now,
+            by=by,
+            unit_id=grant.unit_id,
+            to_status=Status.RECEIVED,
+            data={"channel": channel, "source": source} if source else {"channel": channel},
+        )
+    ]
+    assignments: list[Assignment] = []
+    notices: list[Notification] = []
+    if dispatch is not None:
+        events.append(
+            event(
+                order,
+                EventKind.AUTO_DISPATCHED,
+                at=now,
+                from_status=Status.RECEIVED,
+                to_status=Status.DISPATCHED,
+                data=dispatch_data(
+                    dispatch.lead,
+                    helpers,
+                    {"rule": dispatch.rule.pk, "reason": dispatch.reason, **advice.event_data()},
+                ),
+            )
+        )
+        assignments = assignments_for(order, lead=dispatch.lead, helpers=helpers, at=now)
+        notices = notification_rows(
+            dispatch_notices(order, lead=dispatch.lead, helpers=helpers), order=order
+        )
+    advised = dispatch_suggest.advice_rows(
+        order=order, advice=advice, wanted=auto_dispatch, matrix=suggestion, at=now
+    )
     stored: list[Photo] = []
     try:
-        with transaction.atomic():
-            order = WorkOrder(
-                number=next_number(now.astimezone(SHANGHAI).date()),
-                kind=kind,
-                channel=channel,
-                category=category,
-                urgency=urgency,
-                priority=sla.priority_for(category, urgency),
-                description=description,
-                address=address.strip(),
-                lng=lng,
-                lat=lat,
-                compound_id=compound_id,
-                community_id=community_id,
-                subdistrict_id=subdistrict_id,
-                requester_name=requester_name.strip(),
-                requester_phone=requester_phone.strip(),
-                requester_person=requester_person,
-                status=Status.RECEIVED if dispatch is None else Status.DISPATCHED,
-                lead_unit=dispatch.lead if dispatch is not None else None,
-                received_at=now,
-                dispatched_at=now if dispatch is not None else None,
-                contact_due_at=deadlines.contact_due_at,
-                contact_warn_at=deadlines.contact_warn_at,
-                resolve_due_at=deadlines.resolve_due_at,
-                resolve_warn_at=deadlines.resolve_warn_at,
-                deadline_provisional=deadlines.provisional,
-                source=source,
-                idempotency_key=idempotency_key,
-                created_by=by,
-            )
-            if compound is not None and compound.pk == compound_id:
-                order.compound = compound
-            order.save(force_insert=True)
+        if checked:
+            # A photo's file is named after the order's number: draw it first.
+            order.number = next_number(day)
             for seq, photo in enumerate(checked, start=1):
                 row = Photo(order=order, seq=seq, content_type=photo.content_type, size=photo.size)
                 row.file.save(getattr(photo.file, "name", "") or "photo", photo.file, save=False)
                 stored.append(row)
-            if stored:
-                Photo.objects.bulk_create(stored)
-            events = [
-                event(
-                    order,
-                    EventKind.RECEIVED,
-                    at=now,
-                    by=by,
-                    unit_id=grant.unit_id,
-                    to_status=Status.RECEIVED,
-                    data={"channel": channel, "source": source} if source else {"channel": channel},
-                )
-            ]
-            assignments: list[Assignment] = []
-            if dispatch is not None:
-                events.append(
-                    event(
-                        order,
-                        EventKind.AUTO_DISPATCHED,
-                        at=now,
-                        from_status=Status.RECEIVED,
-                        to_status=Status.DISPATCHED,
-                        data=dispatch_data(
-                            dispatch.lead,
-                            helpers,
-                            {
-                                "rule": dispatch.rule.pk,
-                                "reason": dispatch.reason,
-                                **advice.event_data(),
-                            },
-                        ),
-                    )
-                )
-                assignments = assignments_for(order, lead=dispatch.lead, helpers=helpers, at=now)
-                Assignment.objects.bulk_create(assignments)
-            record_all(events)
-            if dispatch is not None:
-                notify_all(
-                    dispatch_notices(order, lead=dispatch.lead, helpers=helpers), order=order
-                )
-            dispatch_suggest.advice_record(
-                order=order, advice=advice, wanted=auto_dispatch, matrix=suggestion, at=now
-            )
-    except IntegrityError:
-        for row in stored:
-            row.file.delete(save=False)
-        if idempotency_key:
-            existing = _existing(source, idempotency_key)
-            if existing is not None:  # the same key was used before, or concurrently
-                return existing
-        raise
+        written = intake_write(order, [*stored, *events, *assignments, *notices, *advised], day=day)
     except BaseException:
         for row in stored:
             row.file.delete(save=False)
         raise
+    if not written:  # the same key was used before, or concurrently: that order
+        for row in stored:
+            row.file.delete(save=False)
+        existing = _existing(source, idempotency_key or "")
+        if existing is None:  # cannot happen: the key's order is committed before we look
+            raise RuntimeError("an idempotency key conflicted but its order is not found")
+        return existing
+    notifications_written(notices)
     _written(
         order, by=by, unit_id=grant.unit_id, events=events, assignments=assignments, photos=stored
     )

@@ -4,14 +4,14 @@
 - PostgreSQL: one sequence per day (`workorder_seq_YYYYMMDD`). `nextval` never blocks and is
   not rolled back, so concurrent intakes do not queue behind each other's commits (a counter row
   would be locked until each intake commits). A rolled-back intake leaves a gap in the day's
-  numbers, which is harmless. The day's sequence is created on first use under an advisory lock.
+  numbers, which is harmless. The database function `workorder_number(day)` (migration 0005)
+  draws the number and creates the day's sequence on first use, under an advisory lock.
 - SQLite (which serialises writers anyway): an atomic upsert on the DailyCounter row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 
 from django.db import connection
 
@@ -33,28 +33,11 @@ def _next_sqlite(day: dt.date) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _next_postgres(day: dt.date) -> int:
-    name = f"workorder_seq_{day:%Y%m%d}"
-    with connection.cursor() as cursor:
-        # One round trip in the common case: nextval is strict, so a missing sequence
-        # (to_regclass → NULL) gives NULL instead of an error that would abort the transaction.
-        cursor.execute("SELECT nextval(to_regclass(%s))", [name])
-        value = cursor.fetchone()[0]
-        if value is None:
-            # First intake of the day: serialise creation between concurrent first intakes;
-            # the advisory lock is released at commit, after which the others see it.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(name.encode())])
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
-            cursor.execute("SELECT nextval(%s)", [name])
-            value = cursor.fetchone()[0]
-        return int(value)
-
-
-def next_sequence(day: dt.date) -> int:
-    if connection.vendor == "postgresql":
-        return _next_postgres(day)
-    return _next_sqlite(day)
-
-
 def next_number(day: dt.date) -> str:
-    return format_number(day, next_sequence(day))
+    """The next number of `day` (PostgreSQL: the database function workorder_number, which
+    intake's one-statement write calls itself; SQLite: the DailyCounter row)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT workorder_number(%s)", [day])
+            return str(cursor.fetchone()[0])
+    return format_number(day, _next_sqlite(day))
