@@ -30,6 +30,7 @@ from django.db import connection
 from gongzhi.dispatch.gazetteer import gazetteer
 from gongzhi.dispatch.models import DuplicateLink
 from gongzhi.dispatch.textnorm import normalise
+from gongzhi.web.db import prepared_cursor
 from gongzhi.workorders.models import OPEN_STATUSES, WorkOrder
 
 __all__ = ["duplicate_links", "duplicates_link", "similarity", "text_similarity"]
@@ -139,7 +140,9 @@ def _pool(column: str, place_id: int, *, since: dt.datetime, exclude: int) -> li
         exclude,
         POOL,
     ]
-    with connection.cursor() as cursor:
+    # Prepared on PostgreSQL: planning it (work orders have many indexes) cost more than
+    # running it.
+    with prepared_cursor() if connection.vendor == "postgresql" else connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from datetime import date, datetime
@@ -123,11 +124,21 @@ def _check_range(value: float, meta: typing.Mapping[str, Any]) -> None:
         raise _Invalid(_("不能大于 %(n)s") % {"n": meta["maximum"]})
 
 
+def _hints(schema: Any) -> dict[str, Any]:
+    """A dataclass's resolved type hints (a schema's do not change; resolving them is slow)."""
+    return _resolved(schema)
+
+
+@functools.cache
+def _resolved(schema: Any) -> dict[str, Any]:
+    return get_type_hints(schema)
+
+
 def parse(schema: type[T], data: Any) -> T:
     """An instance of the dataclass `schema` from a JSON object; SchemaError lists the faults."""
     if not isinstance(data, dict):
         raise SchemaError({"": _("请求体应为 JSON 对象")})
-    hints = get_type_hints(schema)
+    hints = _hints(schema)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     known = set()
@@ -226,7 +237,7 @@ def json_schema(schema: type, components: dict[str, Any]) -> dict[str, Any]:
     name = schema.__name__
     if name not in components:
         components[name] = {}  # placeholder against recursion
-        hints = get_type_hints(schema)
+        hints = _hints(schema)
         properties: dict[str, Any] = {}
         required: list[str] = []
         for f in dataclasses.fields(schema):
@@ -258,7 +269,7 @@ def query_data(schema: type, params: Any) -> dict[str, Any]:
     A list field takes repeated or comma-separated values; int, float and bool fields are
     converted when they look right (otherwise left as text, for parse to refuse clearly).
     """
-    hints = get_type_hints(schema)
+    hints = _hints(schema)
     out: dict[str, Any] = {}
     for f in dataclasses.fields(schema):
         if f.name not in params:

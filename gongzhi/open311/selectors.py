@@ -11,19 +11,23 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
+from gongzhi.accounts.models import Membership, Unit
 from gongzhi.open311.keys import key_matches, key_prefix
 from gongzhi.open311.models import ApiClient, ApiKey
 from gongzhi.open311.schemas import MAX_ROWS, RequestFilters
 from gongzhi.workorders.models import Category, WorkOrder
+from gongzhi.workorders.rules import memberships_of, remember_memberships
 
 M = TypeVar("M", bound=Model)
+Roles = tuple[tuple[str, int | None, Unit | None], ...]
 
 
 # Keys looked up in the last GONGZHI_API_KEY_CACHE_SECONDS, by prefix: (when, the row or None).
 # Every API call presents its key, and keys change only when issued or revoked: a revocation
-# (or a change of the client or the person it acts as) clears this process's cache at once
-# (signals below) and reaches the other processes within the cache time.
-_keys: dict[str, tuple[float, ApiKey | None]] = {}
+# (or a change of the client, the person it acts as, their memberships or units) clears this
+# process's cache at once (signals below) and reaches the other processes within the cache
+# time. With the key: the roles of the person the client acts as (rules.memberships_of).
+_keys: dict[str, tuple[float, ApiKey | None, Roles]] = {}
 _KEYS_MAX = 1024
 
 
@@ -58,16 +62,25 @@ def apikey_active(*, key: str) -> ApiKey | None:
             .filter(prefix=prefix, revoked_at__isnull=True, client__is_active=True)
             .first()
         )
+        # The roles of the person the client acts as, which every staff call checks.
+        roles = memberships_of(row.client.acts_as) if row is not None else ()
         if len(_keys) >= _KEYS_MAX:
             _keys.clear()
-        hit = _keys[prefix] = (now, row)
-    cached = hit[1]
+        hit = _keys[prefix] = (now, row, roles)
+    cached, roles = hit[1], hit[2]
     if cached is None or not key_matches(key, cached.secret_hash):
         return None
     api_key = _fresh(cached)
     api_key.client = _fresh(cached.client)
     person = cached.client.acts_as
-    api_key.client.acts_as = _fresh(person) if person is not None else None
+    if person is not None:
+        fresh = _fresh(person)
+        remember_memberships(
+            fresh, tuple((r, uid, _fresh(u) if u is not None else None) for r, uid, u in roles)
+        )
+        api_key.client.acts_as = fresh
+    else:
+        api_key.client.acts_as = None
     return api_key
 
 
@@ -80,7 +93,7 @@ def apikey_seen_used(*, prefix: str, at: Any) -> None:
 
 
 def apikeys_forget(**_: Any) -> None:
-    """Forget the cached keys (a key, client or person changed)."""
+    """Forget the cached keys (a key, client, person, membership or unit changed)."""
     _keys.clear()
 
 
@@ -90,7 +103,7 @@ def _changed(**_: Any) -> None:
     transaction.on_commit(apikeys_forget)
 
 
-for _model in (ApiKey, ApiClient, get_user_model()):
+for _model in (ApiKey, ApiClient, get_user_model(), Membership, Unit):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"apikeys-save-{_model}")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"apikeys-delete-{_model}")
 

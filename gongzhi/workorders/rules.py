@@ -118,8 +118,16 @@ def memberships_of(person: Person | None) -> tuple[tuple[str, int | None, Unit |
     )
     if person.is_superuser and not any(r == Role.ADMINISTRATOR for r, _, _ in rows):
         rows = (*rows, (Role.ADMINISTRATOR.value, None, None))
-    person._gongzhi_workorder_roles = rows  # type: ignore[attr-defined]
+    remember_memberships(person, rows)
     return rows
+
+
+def remember_memberships(
+    person: Person, rows: tuple[tuple[str, int | None, Unit | None], ...]
+) -> None:
+    """Give `person` the memberships `memberships_of` would read (an API key's cached ones:
+    open311.selectors)."""
+    person._gongzhi_workorder_roles = rows  # type: ignore[attr-defined]
 
 
 def _with_role(person: Person | None, roles: frozenset[str]) -> Grant | None:

@@ -8,10 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+
 from gongzhi.accounts.models import Person, Unit
 from gongzhi.workorders.models import (
     Channel,
     DeclineReason,
+    EventKind,
     Kind,
     Satisfaction,
     Status,
@@ -250,6 +253,15 @@ def _ref(unit: Unit | None) -> Ref | None:
     return Ref(unit.code, unit.name) if unit is not None else None
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a choice in the active language (get_FOO_display hashes every choice on
+    each call; an answer has a label per event)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def _summary_fields(order: WorkOrder) -> dict[str, Any]:
     return {
         "number": order.number,
@@ -259,7 +271,7 @@ def _summary_fields(order: WorkOrder) -> dict[str, Any]:
         "urgency": order.urgency,
         "priority": order.priority,
         "status": order.status,
-        "status_label": str(order.get_status_display()),
+        "status_label": _label(Status, order.status),
         "description": order.description,
         "address": order.address,
         "lng": order.lng,
@@ -341,7 +353,7 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
             EventOut(
                 e.at,
                 e.kind,
-                str(e.get_kind_display()),
+                _label(EventKind, e.kind),
                 _actor(e.actor),
                 e.actor_unit.name if e.actor_unit is not None else None,
                 e.from_status,

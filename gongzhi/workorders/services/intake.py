@@ -142,6 +142,14 @@ def workorder_receive(
     description = (description or "").strip()
     if not description:
         raise InvalidInput(_("请填写诉求内容"), field="description")
+    for field, text in (
+        ("description", description),
+        ("address", address),
+        ("requester_name", requester_name),
+        ("requester_phone", requester_phone),
+    ):
+        if "\x00" in text:  # no database stores it in text
+            raise InvalidInput(_("文本中不能含有空字符（\\x00）"), field=field)
     if (lng is None) != (lat is None):
         raise InvalidInput(_("经纬度须同时提供"), field="lat")
     if idempotency_key is not None:

@@ -12,7 +12,7 @@ building statements, not into the database. Here:
   handful of parameters whatever the number of rows and columns, so the statement's text
   does not change with them. A statement is atomic on its own: outside a transaction it
   commits by itself (no BEGIN, no COMMIT round trip); inside one it is part of it. It is
-  bound on the server and prepared once per connection (`prepared_cursor`): the database
+  bound on the server and prepared once per connection (web.db.prepared_cursor): the database
   plans it once. The idempotency key decides with `ON CONFLICT … DO NOTHING`: a repeated key
   (also a concurrent one, which waits for the first to commit) inserts the order row not at
   all, so none of the rows that hang on it; the caller then returns the first order.
@@ -33,14 +33,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 
+from gongzhi.web.db import prepared_cursor
 from gongzhi.workorders.models import WorkOrder
 from gongzhi.workorders.services import numbering
 
-__all__ = ["intake_write", "prepared_cursor"]
+__all__ = ["intake_write"]
 
 Getter = Callable[[models.Model], Any]
 
@@ -118,42 +118,6 @@ def _table(model: type[models.Model], *, skip: str = "") -> _Table:
 
 def _record(table: _Table, obj: models.Model) -> dict[str, Any]:
     return {column: get(obj) for column, get in zip(table.columns, table.getters, strict=True)}
-
-
-class _PreparedCursor(psycopg.Cursor[tuple[Any, ...]]):
-    """A server-binding cursor whose statements are prepared (planned once per connection)."""
-
-    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-        kwargs["prepare"] = True
-        done = super().execute(query, params, **kwargs)
-        if self._query is None:
-            # A prepared execution keeps no query text; Django's query log reads it here.
-            self._query = _Shown(str(query).encode())  # type: ignore[assignment]
-        return done
-
-
-@dataclass(frozen=True)
-class _Shown:
-    query: bytes
-
-
-# psycopg prepares nothing while its threshold is None (Django's default, for connection
-# poolers): with this one, only what asks for it (prepare=True) is prepared.
-_ONLY_WHEN_ASKED = 2**31 - 1
-
-
-def prepared_cursor() -> Any:
-    """A cursor on Django's PostgreSQL connection that binds parameters on the server and
-    prepares its statements, wrapped as Django wraps its own (so queries are counted and
-    logged as any other)."""
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = _ONLY_WHEN_ASKED
-    cursor: Any = _PreparedCursor(raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
 
 
 def _groups(rows: Sequence[models.Model]) -> list[tuple[type[models.Model], list[models.Model]]]:

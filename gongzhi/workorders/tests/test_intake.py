@@ -94,6 +94,10 @@ def test_a_compound_given_without_a_point_sets_its_community_and_subdistrict(wor
         ({"urgency": "whenever"}, InvalidInput),
         ({"lng": 116.35, "lat": None}, InvalidInput),
         ({"category": "no-such-category"}, CategoryNotFound),
+        # A NUL character, which no database keeps in text (the API's JSON may carry one).
+        ({"description": "电梯\x00停运"}, InvalidInput),
+        ({"address": "3号楼\x00"}, InvalidInput),
+        ({"requester_name": "张\x00三"}, InvalidInput),
     ],
 )
 def test_bad_input_is_refused_with_nothing_stored(world, override, error):
