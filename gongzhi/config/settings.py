@@ -107,6 +107,11 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the hot statements (an intake's write and its duplicate search) are prepared
+# once per connection (gongzhi/web/db.py). Off for a connection pooler that cannot keep
+# prepared statements (PgBouncer in transaction mode before 1.21, or without
+# max_prepared_statements): the same statements are then planned each time.
+GONGZHI_DB_PREPARED_STATEMENTS = env_bool("GONGZHI_DB_PREPARED_STATEMENTS", True)
 
 # --- Accounts and security -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Person"

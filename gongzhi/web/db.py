@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 
 __all__ = ["prepared_cursor"]
@@ -41,7 +42,10 @@ def prepared_cursor() -> Any:
     For the statements of hot paths (intake): Django plans every statement anew, and planning
     a query on a table with many indexes (work orders) costs more than running it. A prepared
     statement is planned once per connection. Only for statements whose text is the same each
-    time (parameters for the values); PostgreSQL only."""
+    time (parameters for the values); PostgreSQL only. With GONGZHI_DB_PREPARED_STATEMENTS
+    off (a connection pooler that cannot keep them), Django's own cursor."""
+    if not settings.GONGZHI_DB_PREPARED_STATEMENTS:
+        return connection.cursor()
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:

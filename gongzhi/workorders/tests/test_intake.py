@@ -212,6 +212,37 @@ def test_the_same_key_sent_concurrently_gives_one_order(world, matrix):
     assert WorkOrderEvent.objects.filter(order__source="race").count() == 2  # received, dispatched
 
 
+@pytest.mark.postgres
+def test_the_one_statement_is_prepared_once_per_connection(world, matrix):
+    # services/intake_write.py: the order and its rows in one prepared statement, one per
+    # set of tables written (these three write the same: no duplicate links between them).
+    for text in ("3号楼电梯停运", "小区西门路灯不亮", "垃圾桶三天没有清运"):
+        receive(world, category=category("property-elevator"), auto_dispatch=True, description=text)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'WITH o AS (INSERT INTO \"workorders_workorder\"%%'"
+        )
+        assert cursor.fetchone()[0] == 1
+    assert WorkOrderEvent.objects.count() == 6  # received and auto_dispatched, each
+
+
+@pytest.mark.postgres
+def test_without_prepared_statements_the_same_rows_are_written(world, matrix, settings):
+    settings.GONGZHI_DB_PREPARED_STATEMENTS = False  # behind a pooler that cannot keep them
+    order = receive(world, category=category("property-elevator"), auto_dispatch=True)
+
+    assert order.status == Status.DISPATCHED and order.number.isdigit()
+    assert list(order.events.values_list("kind", flat=True)) == [
+        EventKind.RECEIVED,
+        EventKind.AUTO_DISPATCHED,
+    ]
+    assert order.assignments.count() == 2  # the property company leads, the community assists
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
+
+
 # --- Dispatch by the responsibility matrix ---------------------------------------------------
 
 
