@@ -116,7 +116,10 @@ class RequestForm(forms.Form):
 
     def __init__(self, data: QueryDict, files: Any = None) -> None:
         super().__init__(data, files)  # no fields of its own to copy
-        self.fields = _FIELDS
+        # The fields sent, and the required ones: an optional field that is absent cleans to
+        # nothing and cannot fail (its value is then missing from cleaned_data, not empty).
+        sent = files.keys() | data.keys() if files else data.keys()
+        self.fields = {k: f for k, f in _FIELDS.items() if f.required or k in sent}
         self.attributes: dict[str, str] = {}
         self.attribute_errors: dict[str, str] = {}
         for key in data:
