@@ -164,10 +164,25 @@ def parse(schema: type[T], data: Any) -> T:
     return schema(**values)
 
 
+_PLAIN_JSON = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _field_names(cls: Any) -> tuple[str, ...] | None:
+    """A dataclass's field names, or None for another type (asked once per type)."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return None
+
+
 def dump(value: Any) -> Any:
     """JSON-ready data from an output dataclass (datetimes in the display zone, ISO 8601)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind: Any = type(value)
+    if kind in _PLAIN_JSON:  # most values: plain text and numbers (not enums, below)
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: dump(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [dump(v) for v in value]
     if isinstance(value, dict):
