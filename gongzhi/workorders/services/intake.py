@@ -150,6 +150,11 @@ def workorder_receive(
     ):
         if "\x00" in text:  # no database stores it in text
             raise InvalidInput(_("文本中不能含有空字符（\\x00）"), field=field)
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: JSON can carry one, UTF-8 cannot
+                raise InvalidInput(_("文本含有无效字符"), field=field) from None
     if (lng is None) != (lat is None):
         raise InvalidInput(_("经纬度须同时提供"), field="lat")
     if idempotency_key is not None:

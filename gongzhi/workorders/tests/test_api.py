@@ -283,6 +283,18 @@ def test_intake_outside_the_district_is_refused_and_nothing_stored(world: World)
     assert not WorkOrder.objects.exists()
 
 
+@pytest.mark.parametrize("text", ["电梯\x00停运", "电梯\ud800停运"])
+def test_intake_text_no_database_can_keep_is_refused_and_nothing_stored(
+    world: World, text: str
+) -> None:
+    # JSON can carry a NUL and a lone UTF-16 surrogate ("\\u0000", "\\ud800"); neither can be
+    # stored as text: a clear 400, not a server error.
+    response = post(login(world, "operator"), "orders", {**intake_body(), "description": text})
+    assert response.status_code == 400
+    assert body(response)["error"]["code"] == "invalid_input"
+    assert not WorkOrder.objects.exists()
+
+
 def test_a_resident_may_not_file_on_the_hotline_channel(world: World) -> None:
     response = post(login(world, "resident_a1"), "orders", intake_body())
     assert response.status_code == 403

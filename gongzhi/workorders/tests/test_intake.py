@@ -98,6 +98,8 @@ def test_a_compound_given_without_a_point_sets_its_community_and_subdistrict(wor
         ({"description": "电梯\x00停运"}, InvalidInput),
         ({"address": "3号楼\x00"}, InvalidInput),
         ({"requester_name": "张\x00三"}, InvalidInput),
+        # A lone UTF-16 surrogate (JSON's "\\ud800"), which UTF-8 cannot encode.
+        ({"description": "电梯\ud800停运"}, InvalidInput),
     ],
 )
 def test_bad_input_is_refused_with_nothing_stored(world, override, error):
