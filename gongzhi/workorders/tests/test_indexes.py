@@ -43,7 +43,7 @@ PARTIAL = [
 ]
 
 
-def _constraints(model: Any) -> dict[str, dict[str, Any]]:
+def _constraints(model: Any) -> Any:
     with connection.cursor() as cursor:
         return connection.introspection.get_constraints(cursor, model._meta.db_table)
 
