@@ -33,7 +33,7 @@ from gongzhi.dispatch.textnorm import normalise
 from gongzhi.web.db import prepared_cursor
 from gongzhi.workorders.models import OPEN_STATUSES, WorkOrder
 
-__all__ = ["duplicate_links", "duplicates_link", "similarity", "text_similarity"]
+__all__ = ["duplicate_links", "similarity", "text_similarity"]
 
 #: At most this many open orders are compared (the newest), and this many links kept.
 POOL = 50
@@ -161,14 +161,13 @@ def duplicate_links(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
     since = at - dt.timedelta(days=settings.GONGZHI_DUPLICATE_DAYS)
     rows = _pool(column, place_id, since=since, exclude=order.pk or 0)
     threshold = settings.GONGZHI_DUPLICATE_SIMILARITY
-    bonus = settings.GONGZHI_DUPLICATE_CATEGORY_BONUS
     scored: list[tuple[float, float, bool, int]] = []
     own = _vector(order.description)
     vector = _vectors()
     for pk, text, category_id in rows:
         score = _cosine(own, vector(text))
         same = category_id == order.category_id
-        total = min(1.0, score + bonus) if same else min(1.0, score)
+        total = similarity(score, same_category=same)
         if total >= threshold:
             scored.append((round(total, 4), round(score, 4), same, pk))
     # The most similar first (the newest first among equals: the pool's order); rows are
@@ -185,11 +184,3 @@ def duplicate_links(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
         )
         for total, score, same, pk in scored[:LIMIT]
     ]
-
-
-def duplicates_link(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]:
-    """`duplicate_links` of a written `order`, written (one INSERT when anything is linked)."""
-    found = duplicate_links(order=order, at=at)
-    if found:
-        DuplicateLink.objects.bulk_create(found)
-    return found

@@ -1,8 +1,8 @@
 """State changes of dispatch intelligence: the model registry and retraining.
 
 The per-order writes (suggestions, duplicate links, feedback) happen inside the work-order
-services' transactions (suggest.advice_record, duplicates.duplicates_link,
-feedback.feedback_on_dispatch); the registry changes here.
+services' transactions (suggest.advice_rows, written with the new order by intake;
+suggest.advice_record; feedback.feedback_on_dispatch); the registry changes here.
 """
 
 from __future__ import annotations
