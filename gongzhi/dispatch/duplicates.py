@@ -164,8 +164,12 @@ def duplicate_links(*, order: WorkOrder, at: dt.datetime) -> list[DuplicateLink]
     scored: list[tuple[float, float, bool, int]] = []
     own = _vector(order.description)
     vector = _vectors()
+    # Texts met again in the pool (a repeated call, a copied complaint) are scored once.
+    scores: dict[str, float] = {}
     for pk, text, category_id in rows:
-        score = _cosine(own, vector(text))
+        score = scores.get(text)
+        if score is None:
+            score = scores[text] = _cosine(own, vector(text))
         same = category_id == order.category_id
         total = similarity(score, same_category=same)
         if total >= threshold:

@@ -5,6 +5,7 @@ The requester's contact data appears masked; only the reveal endpoint returns it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,9 +298,19 @@ def _actor(person: Person | None) -> str | None:
     return str(person) if person is not None else None
 
 
-def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
-    """Needs the order from selectors.order_detail (relations prefetched)."""
+def order_detail_out(
+    order: WorkOrder, *, person: Person, related: Mapping[str, Sequence[Any]] | None = None
+) -> OrderDetail:
+    """Needs the order from selectors.order_detail (relations prefetched), or its related
+    rows given as `related` by relation name (events, assignments, whistle_calls, extensions,
+    callbacks): a new order's, just written, are all it has (workorders.api.views)."""
     masked = requester_masked(order)
+
+    def rows(name: str) -> Sequence[Any]:
+        if related is not None and name in related:
+            return related[name]
+        return getattr(order, name).all()  # type: ignore[no-any-return]
+
     return OrderDetail(
         **_summary_fields(order),
         requester=RequesterOut(masked.name, masked.phone),
@@ -317,7 +328,7 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
             AssignmentOut(
                 Ref(a.unit.code, a.unit.name), a.role, a.state, a.assigned_at, a.released_at
             )
-            for a in order.assignments.all()
+            for a in rows("assignments")
         ],
         whistle_calls=[
             WhistleOut(
@@ -331,7 +342,7 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
                 w.acted_at,
                 w.note,
             )
-            for w in order.whistle_calls.all()
+            for w in rows("whistle_calls")
         ],
         extensions=[
             ExtensionOut(
@@ -343,11 +354,11 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
                 e.requested_at,
                 e.decided_at,
             )
-            for e in order.extensions.all()
+            for e in rows("extensions")
         ],
         callbacks=[
             CallbackOut(c.at, c.reached, c.resolved, c.satisfaction, c.note, c.channel)
-            for c in order.callbacks.all()
+            for c in rows("callbacks")
         ],
         timeline=[
             EventOut(
@@ -361,7 +372,7 @@ def order_detail_out(order: WorkOrder, *, person: Person) -> OrderDetail:
                 e.note,
                 e.data,
             )
-            for e in order.events.all()
+            for e in rows("events")
         ],
         available_actions=[str(a) for a in available_actions(person, order)],
     )

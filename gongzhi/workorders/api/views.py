@@ -115,21 +115,15 @@ def order_receive(request: HttpRequest, *, person: Person, data: s.ReceiveIn) ->
     if written is None:
         return _detail(order, person)  # an earlier order with the same Idempotency-Key
     # A new order: answer from the rows just written (it has no others) instead of reading
-    # them back. The order is answered and dropped, so the filled caches cannot go stale.
-    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in (
-        ("events", written.events),
-        ("assignments", written.assignments),
-        ("photos", written.photos),
-        ("whistle_calls", []),
-        ("callbacks", []),
-        ("extensions", []),
-    ):
-        qs = getattr(order, name).all()
-        qs._result_cache = list(rows)
-        qs._prefetch_done = True
-        cache[name] = qs
-    return s.order_detail_out(order, person=person)
+    # them back.
+    related = {
+        "events": written.events,
+        "assignments": written.assignments,
+        "whistle_calls": [],
+        "extensions": [],
+        "callbacks": [],
+    }
+    return s.order_detail_out(order, person=person, related=related)
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -29,12 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from gongzhi.web.db import prepared_cursor
 from gongzhi.workorders.models import WorkOrder
@@ -42,30 +44,10 @@ from gongzhi.workorders.services import numbering
 
 __all__ = ["intake_write"]
 
-Getter = Callable[[models.Model], Any]
-
 
 def _dumps(value: Any) -> str:
     # DjangoJSONEncoder for what a JSONField may hold besides plain JSON (decimals, UUIDs…).
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
-
-
-def _getter(field: models.Field) -> Getter:
-    """How `field`'s value is read off an unsaved instance as JSON (PostgreSQL turns it into
-    the column's type: jsonb_populate_record)."""
-    kind = field.get_internal_type()
-    attname = field.attname
-    if kind == "DateTimeField" and not (field.auto_now or field.auto_now_add):  # type: ignore[attr-defined]
-
-        def when(obj: models.Model) -> Any:
-            value = getattr(obj, attname)
-            return None if value is None else value.isoformat()
-
-        return when
-    if kind in _AS_IS:
-        return lambda obj: getattr(obj, attname)
-    # Anything else (auto_now, files…) as Django prepares it for a save.
-    return lambda obj: _jsonable(field.get_db_prep_save(field.pre_save(obj, True), connection))
 
 
 def _jsonable(value: Any) -> Any:
@@ -96,9 +78,23 @@ _AS_IS = frozenset(
 
 @dataclass(frozen=True)
 class _Table:
+    """A table's insertable columns and how their values are read off an unsaved instance as
+    JSON (PostgreSQL turns them into the columns' types: jsonb_populate_record): all values
+    with one attrgetter, then the datetimes as ISO text, then the other fields (auto_now,
+    files…) as Django prepares them for a save."""
+
     name: str
     columns: tuple[str, ...]
-    getters: tuple[Getter, ...]
+    values: Callable[[models.Model], tuple[Any, ...]]
+    datetimes: tuple[int, ...]
+    prepared: tuple[tuple[int, models.Field], ...]
+
+
+def _values(attnames: Sequence[str]) -> Callable[[models.Model], tuple[Any, ...]]:
+    get = operator.attrgetter(*attnames)
+    if len(attnames) == 1:
+        return lambda obj: (get(obj),)
+    return get  # type: ignore[return-value]
 
 
 @functools.cache
@@ -109,15 +105,31 @@ def _table(model: type[models.Model], *, skip: str = "") -> _Table:
         for f in model._meta.concrete_fields
         if not f.primary_key and f.name != skip and f.generated is False
     ]
+    datetimes, prepared = [], []
+    for i, f in enumerate(fields):
+        kind = f.get_internal_type()
+        if kind == "DateTimeField" and not (f.auto_now or f.auto_now_add):  # type: ignore[attr-defined]
+            datetimes.append(i)
+        elif kind not in _AS_IS:
+            prepared.append((i, f))
     return _Table(
         name=model._meta.db_table,
         columns=tuple(str(f.column) for f in fields),
-        getters=tuple(_getter(f) for f in fields),
+        values=_values([f.attname for f in fields]),
+        datetimes=tuple(datetimes),
+        prepared=tuple(prepared),
     )
 
 
-def _record(table: _Table, obj: models.Model) -> dict[str, Any]:
-    return {column: get(obj) for column, get in zip(table.columns, table.getters, strict=True)}
+def _record(table: _Table, obj: models.Model, conn: BaseDatabaseWrapper) -> dict[str, Any]:
+    values = list(table.values(obj))
+    for i in table.datetimes:
+        value = values[i]
+        if value is not None:
+            values[i] = value.isoformat()
+    for i, field in table.prepared:
+        values[i] = _jsonable(field.get_db_prep_save(field.pre_save(obj, True), conn))
+    return dict(zip(table.columns, values, strict=True))
 
 
 def _groups(rows: Sequence[models.Model]) -> list[tuple[type[models.Model], list[models.Model]]]:
@@ -166,10 +178,11 @@ def _write_postgres(order: WorkOrder, rows: Sequence[models.Model], day: dt.date
     numbered = bool(order.number)
     sql = _statement(tuple(model for model, _rows in groups), numbered)
     params: list[Any] = [order.number] if numbered else [day]
-    params.append(_dumps(_record(_table(WorkOrder, skip="number"), order)))
+    conn = connections[DEFAULT_DB_ALIAS]
+    params.append(_dumps(_record(_table(WorkOrder, skip="number"), order, conn)))
     for model, group in groups:
         t = _table(model, skip="order")
-        params.append(_dumps([_record(t, row) for row in group]))
+        params.append(_dumps([_record(t, row, conn) for row in group]))
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
@@ -177,7 +190,7 @@ def _write_postgres(order: WorkOrder, rows: Sequence[models.Model], day: dt.date
         return False  # the idempotency key was used before: nothing was written
     _tag, order.pk, order.number = returned[0]
     order._state.adding = False
-    order._state.db = connection.alias
+    order._state.db = conn.alias
     ids: dict[int, list[int]] = {}
     for tag, pk, _number in returned[1:]:
         ids.setdefault(tag, []).append(pk)
@@ -189,7 +202,7 @@ def _write_postgres(order: WorkOrder, rows: Sequence[models.Model], day: dt.date
             row.pk = pk
             row.order_id = order.pk  # type: ignore[attr-defined]
             row._state.adding = False
-            row._state.db = connection.alias
+            row._state.db = conn.alias
     return True
 
 
