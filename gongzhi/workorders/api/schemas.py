@@ -309,7 +309,7 @@ def order_detail_out(
     def rows(name: str) -> Sequence[Any]:
         if related is not None and name in related:
             return related[name]
-        return getattr(order, name).all()  # type: ignore[no-any-return]
+        return getattr(order, name).all()
 
     return OrderDetail(
         **_summary_fields(order),

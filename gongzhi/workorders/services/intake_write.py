@@ -94,7 +94,7 @@ def _values(attnames: Sequence[str]) -> Callable[[models.Model], tuple[Any, ...]
     get = operator.attrgetter(*attnames)
     if len(attnames) == 1:
         return lambda obj: (get(obj),)
-    return get  # type: ignore[return-value]
+    return get
 
 
 @functools.cache
