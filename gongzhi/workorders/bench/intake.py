@@ -11,7 +11,12 @@ keep-alive clients for `seconds`:
 
 Each target prints one JSON line; a summary line follows with the intakes' throughput as a
 share of the bare write's and whether the goal is met (≥ 400 orders/s, p99 < 100 ms, no
-errors, ≥ 60 % of the bare write). Durability is checked, never traded: the run refuses a
+errors, ≥ 60 % of the bare write). With `rounds` > 1 the targets are measured in turn that many
+times (noop, bare write, Open311, native, then again…), so that a machine whose speed drifts
+(other work on its two cores) weighs on every target alike; each line carries its round, the
+shares are computed per round (each intake against the bare write of its own round), and the
+summary gives them with the medians over the rounds. The goal is met only if it is met in every
+round. Durability is checked, never traded: the run refuses a
 database whose commits are not synchronous and fsynced.
 """
 
@@ -54,6 +59,7 @@ class Options:
     log_path: Path | None = None
     app: str = "gongzhi.config.wsgi:application"
     load_at_start: float | None = None  # the machine's 1-minute load when the run began
+    rounds: int = 1
 
 
 def targets_for(fixture: dict[str, Any]) -> dict[str, Target]:
@@ -133,22 +139,62 @@ def choose_engine(engine: str) -> str:
     return engine
 
 
-def summary(results: dict[str, Result], options: Options, durability: database.Durability) -> dict:
-    bare = results.get("bare_write")
+def _goal_met(intake: Result, bare: Result) -> bool:
+    return (
+        intake.per_second >= GOAL_PER_SECOND
+        and intake.p99_ms < GOAL_P99_MS
+        and intake.errors == 0
+        and intake.per_second >= GOAL_SHARE_OF_BARE * bare.per_second
+    )
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def summary(
+    rounds: list[dict[str, Result]], options: Options, durability: database.Durability
+) -> dict:
+    """The summary line: each intake's share of the bare write and whether the goal is met,
+    per round and (with several rounds) as medians over them."""
     out: dict[str, Any] = {"summary": True}
-    for name in ("open311", "native"):
-        r = results.get(name)
-        if r is not None and bare is not None and bare.per_second > 0:
-            out[f"{name}_vs_bare"] = round(r.per_second / bare.per_second, 3)
-    intakes = [results[n] for n in ("open311", "native") if n in results]
-    if intakes and bare is not None:
-        out["goal_met"] = all(
-            r.per_second >= GOAL_PER_SECOND
-            and r.p99_ms < GOAL_P99_MS
-            and r.errors == 0
-            and r.per_second >= GOAL_SHARE_OF_BARE * bare.per_second
-            for r in intakes
-        )
+    shares: dict[str, list[float]] = {"open311": [], "native": []}
+    met: list[bool] = []
+    for results in rounds:
+        bare = results.get("bare_write")
+        intakes = [results[n] for n in ("open311", "native") if n in results]
+        for name in shares:
+            r = results.get(name)
+            if r is not None and bare is not None and bare.per_second > 0:
+                shares[name].append(round(r.per_second / bare.per_second, 3))
+        if intakes and bare is not None:
+            met.append(all(_goal_met(r, bare) for r in intakes))
+    for name, values in shares.items():
+        if values:
+            out[f"{name}_vs_bare"] = round(_median(values), 3)
+    if met:
+        out["goal_met"] = all(met)
+    if len(rounds) > 1:
+        out["rounds"] = len(rounds)
+        for name, values in shares.items():
+            if values:
+                out[f"{name}_vs_bare_by_round"] = values
+        if met:
+            out["goal_met_by_round"] = met
+        medians: dict[str, dict[str, float]] = {}
+        for name in options.targets:
+            measured = [r[name] for r in rounds if name in r]
+            if measured:
+                medians[name] = {
+                    "orders_per_s": round(_median([m.per_second for m in measured]), 1),
+                    "p99_ms": round(_median([m.p99_ms for m in measured]), 2),
+                    "errors": sum(m.errors for m in measured),
+                }
+        out["medians"] = medians
     out["goal"] = {
         "orders_per_s": GOAL_PER_SECOND,
         "p99_ms_below": GOAL_P99_MS,
@@ -173,7 +219,8 @@ def summary(results: dict[str, Result], options: Options, durability: database.D
 
 
 def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
-    """The whole benchmark; every JSON line goes through `write`. Returns the results."""
+    """The whole benchmark; every JSON line goes through `write`. Returns the results (of the
+    last round)."""
     engine = choose_engine(options.engine)
     if hasattr(os, "getloadavg"):
         options.load_at_start = round(os.getloadavg()[0], 2)
@@ -204,55 +251,78 @@ def run(options: Options, write: Callable[[str], None]) -> dict[str, Result]:
             log_path=log_path,
             app=options.app,
         )
-        results: dict[str, Result] = {}
+        rounds: list[dict[str, Result]] = []
         with server.serve(config) as running:
-            for name in options.targets:
-                target = targets[name]
-
-                def load(seconds: float, target: Target = target) -> Result:
-                    return loadgen.run(
-                        target,
-                        engine=engine,
-                        host=running.host,
-                        port=running.port,
-                        clients=options.clients,
-                        seconds=seconds,
-                        max_requests=options.max_requests,
+            for round_number in range(1, max(1, options.rounds) + 1):
+                results: dict[str, Result] = {}
+                rounds.append(results)
+                for name in options.targets:
+                    line = _measure(
+                        targets[name],
+                        options,
+                        running,
+                        url,
+                        engine,
+                        results,
+                        prime=round_number == 1,
                     )
-
-                if options.warmup > 0:
-                    # First the cold start (imports and in-memory indexes built by each
-                    # worker's first requests, which can take seconds): load in 2-second
-                    # windows until two in a row answer about as many requests, at most a
-                    # minute.
-                    started = time.monotonic()
-                    previous = 0
-                    while time.monotonic() - started < PRIME_LIMIT_SECONDS:
-                        answered = load(2.0).requests
-                        # Requests the window abandoned are still being answered.
-                        cpu.wait_idle(running.pid)
-                        if previous and answered and abs(answered - previous) <= 0.2 * previous:
-                            break
-                        previous = answered
-                    load(options.warmup)
-                cpu.wait_idle(running.pid)  # let the server drain the warm-up's last requests
-                before = cpu.snapshot(running.pid, url) if cpu.available() else None
-                result = load(options.seconds)
-                line = result.as_dict()
-                if before is not None and result.requests:
-                    # New database backends (connections opened during the run) count from
-                    # zero; backends that closed are missed, which persistent connections avoid.
-                    after = cpu.snapshot(running.pid, url)
-                    line["server_cpu_ms"] = round(
-                        1000 * (after.server - before.server) / result.requests, 2
-                    )
-                    line["db_cpu_ms"] = round(
-                        1000 * (after.database - before.database) / result.requests, 2
-                    )
-                results[name] = result
-                write(json.dumps(line, ensure_ascii=False))
-        write(json.dumps(summary(results, options, durability), ensure_ascii=False))
-        return results
+                    if options.rounds > 1:
+                        line["round"] = round_number
+                    write(json.dumps(line, ensure_ascii=False))
+        write(json.dumps(summary(rounds, options, durability), ensure_ascii=False))
+        return rounds[-1]
     finally:
         if fresh and not options.keep_database:
             database.drop(url)
+
+
+def _measure(
+    target: Target,
+    options: Options,
+    running: server.Running,
+    url: str,
+    engine: str,
+    results: dict[str, Result],
+    *,
+    prime: bool,
+) -> dict[str, Any]:
+    """Warm up, measure one target, and return its JSON line (the result goes in `results`)."""
+
+    def load(seconds: float) -> Result:
+        return loadgen.run(
+            target,
+            engine=engine,
+            host=running.host,
+            port=running.port,
+            clients=options.clients,
+            seconds=seconds,
+            max_requests=options.max_requests,
+        )
+
+    if options.warmup > 0:
+        if prime:
+            # First the cold start (imports and in-memory indexes built by each worker's first
+            # requests, which can take seconds): load in 2-second windows until two in a row
+            # answer about as many requests, at most a minute.
+            started = time.monotonic()
+            previous = 0
+            while time.monotonic() - started < PRIME_LIMIT_SECONDS:
+                answered = load(2.0).requests
+                # Requests the window abandoned are still being answered.
+                cpu.wait_idle(running.pid)
+                if previous and answered and abs(answered - previous) <= 0.2 * previous:
+                    break
+                previous = answered
+        load(options.warmup)
+    cpu.wait_idle(running.pid)  # let the server drain the warm-up's last requests
+    before = cpu.snapshot(running.pid, url) if cpu.available() else None
+    result = load(options.seconds)
+    line = result.as_dict()
+    if before is not None and result.requests:
+        # New database backends (connections opened during the run) count from zero; backends
+        # that closed are missed, which persistent connections avoid.
+        after = cpu.snapshot(running.pid, url)
+        line["server_cpu_ms"] = round(1000 * (after.server - before.server) / result.requests, 2)
+        line["db_cpu_ms"] = round(1000 * (after.database - before.database) / result.requests, 2)
+    results[target.name] = result
+    return line

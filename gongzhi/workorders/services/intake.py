@@ -343,7 +343,9 @@ def _written(
         if pk is not None and name not in order._state.fields_cache:
             found = reference.place(model, pk)
             if found is not None:
-                setattr(order, name, found)
+                # The id is the place's already: cached as the descriptor would, without its
+                # database routing checks.
+                WorkOrder._meta.get_field(name).set_cached_value(order, found)  # type: ignore[union-attr]
     order.intake_written = IntakeWritten(  # type: ignore[attr-defined]
         events=events, assignments=assignments, photos=photos
     )

@@ -19,7 +19,9 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 from gongzhi.workorders import taxonomy
 from gongzhi.workorders.bench import loadgen, views
-from gongzhi.workorders.bench.intake import TARGETS
+from gongzhi.workorders.bench.database import Durability
+from gongzhi.workorders.bench.intake import TARGETS, Options, summary
+from gongzhi.workorders.bench.loadgen import Result
 from gongzhi.workorders.management.commands.bench import Command as BenchCommand
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
 
@@ -195,6 +197,71 @@ def test_lua_strings_escape_everything_but_printable_ascii() -> None:
     assert loadgen._lua_string('a"b\\中') == '"a\\034b\\092\\228\\184\\173"'
 
 
+# --- the summary ---------------------------------------------------------------------------
+
+
+def _result(target: str, per_second: float, p99_ms: float = 50.0, errors: int = 0) -> Result:
+    # Ten seconds: `per_second` × 10 requests answered, `errors` of them errors.
+    requests = round(per_second * 10) + errors
+    return Result(target, "wrk", 32, 10.0, requests, errors, 10.0, 20.0, p99_ms)
+
+
+DURABLE = Durability(synchronous_commit="on", fsync="on")
+
+
+def test_the_summary_compares_each_intake_with_the_bare_write() -> None:
+    rounds = [
+        {
+            "bare_write": _result("bare_write", 600.0),
+            "open311": _result("open311", 420.0),
+            "native": _result("native", 300.0),
+        }
+    ]
+    out = summary(rounds, Options(targets=("bare_write", "open311", "native")), DURABLE)
+    assert out["open311_vs_bare"] == 0.7
+    assert out["native_vs_bare"] == 0.5
+    assert out["goal_met"] is False  # native: under 400/s and under 60 % of the bare write
+    assert "rounds" not in out
+
+
+def test_the_goal_needs_every_round_and_the_shares_are_per_round() -> None:
+    good = {
+        "bare_write": _result("bare_write", 600.0),
+        "open311": _result("open311", 450.0, p99_ms=90.0),
+        "native": _result("native", 420.0, p99_ms=95.0),
+    }
+    slow_p99 = {
+        "bare_write": _result("bare_write", 700.0),
+        "open311": _result("open311", 440.0, p99_ms=120.0),
+        "native": _result("native", 430.0, p99_ms=99.0),
+    }
+    options = Options(targets=("bare_write", "open311", "native"), rounds=3)
+    out = summary([good, slow_p99, good], options, DURABLE)
+    assert out["rounds"] == 3
+    assert out["goal_met_by_round"] == [True, False, True]
+    assert out["goal_met"] is False
+    # Each intake against the bare write of its own round; the headline is the median.
+    assert out["open311_vs_bare_by_round"] == [0.75, 0.629, 0.75]
+    assert out["open311_vs_bare"] == 0.75
+    assert out["medians"]["bare_write"]["orders_per_s"] == 600.0
+    assert out["medians"]["open311"]["p99_ms"] == 90.0
+    assert out["medians"]["native"]["errors"] == 0
+    out = summary([good, good], options, DURABLE)
+    assert out["goal_met"] is True
+    assert out["medians"]["native"]["p99_ms"] == 95.0
+
+
+def test_an_error_fails_the_goal() -> None:
+    rounds = [
+        {
+            "bare_write": _result("bare_write", 600.0),
+            "open311": _result("open311", 450.0, errors=1),
+            "native": _result("native", 450.0),
+        }
+    ]
+    assert summary(rounds, Options(), DURABLE)["goal_met"] is False
+
+
 # --- the whole command, tiny, on PostgreSQL only -------------------------------------------
 
 
@@ -222,13 +289,20 @@ def test_the_bench_command_runs_end_to_end() -> None:
         "2",
         "--engine",
         "python",
+        "--rounds",
+        "2",
         stdout=out,
     )
     lines = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
+    measured = [(line["round"], line["target"]) for line in lines if "target" in line]
+    # The targets in turn, twice.
+    assert measured == [(r, t) for r in (1, 2) for t in TARGETS]
     by_target = {line["target"]: line for line in lines if "target" in line}
-    assert list(by_target) == list(TARGETS)
     assert all(line["errors"] == 0 and line["requests"] > 0 for line in by_target.values())
     summary = lines[-1]
     assert summary["summary"] is True
     assert summary["server"]["synchronous_commit"] == "on"
     assert {"open311_vs_bare", "native_vs_bare", "goal_met"} <= summary.keys()
+    assert summary["rounds"] == 2
+    assert len(summary["open311_vs_bare_by_round"]) == 2
+    assert set(summary["medians"]) == set(TARGETS)

@@ -57,6 +57,13 @@ class Command(BaseCommand):
             help="name of the fresh database (gongzhi_bench); dropped and created again",
         )
         p.add_argument("--keep-database", action="store_true", help="do not drop the fresh one")
+        p.add_argument(
+            "--rounds",
+            type=int,
+            default=1,
+            help="measure the targets in turn this many times (medians and per-round shares "
+            "in the summary; the goal must hold in every round)",
+        )
         p.add_argument("--workers", type=int, default=server.DEFAULT_WORKERS)
         p.add_argument("--threads", type=int, default=server.DEFAULT_THREADS)
         p.add_argument("--engine", choices=["auto", "wrk", "python"], default="auto")
@@ -92,6 +99,8 @@ class Command(BaseCommand):
             raise CommandError(f"unknown targets: {', '.join(unknown)}")
         if options["clients"] < 1 or options["seconds"] <= 0:
             raise CommandError("--clients must be ≥ 1 and --seconds > 0")
+        if options["rounds"] < 1:
+            raise CommandError("--rounds must be ≥ 1")
         run_options = intake.Options(
             clients=options["clients"],
             seconds=options["seconds"],
@@ -107,6 +116,7 @@ class Command(BaseCommand):
             tasks_backend=options["tasks"],
             log_path=options["server_log"],
             app=options["app"],
+            rounds=options["rounds"],
         )
         try:
             intake.run(run_options, self._line)
