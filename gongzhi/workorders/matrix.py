@@ -21,11 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
-
 from gongzhi.accounts.models import Unit
 from gongzhi.workorders import reference
-from gongzhi.workorders.models import Category, ResponsibilityRule, WorkOrder
+from gongzhi.workorders.models import Category, ResponsibilityRule, WorkOrder, choice_label
 
 _SCOPE_ORDER: dict[str, int] = {
     ResponsibilityRule.Scope.COMMUNITY: 0,
@@ -130,14 +128,6 @@ def matching_rules(category: Category, place: Place) -> list[ResponsibilityRule]
     return rules
 
 
-def _label(choices: type[models.TextChoices], value: str) -> str:
-    """A choice's label in the active language (get_FOO_display hashes every choice)."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def suggestions_for(category: Category, place: Place, *, limit: int = 3) -> list[Suggestion]:
     """Up to `limit` distinct lead units the matrix offers, best first (the dispatcher's desk
     shows them)."""
@@ -148,7 +138,7 @@ def suggestions_for(category: Category, place: Place, *, limit: int = 3) -> list
         if lead is None or lead.pk in seen:
             continue
         seen.add(lead.pk)
-        reason = f"{rule.category.name} · {_label(ResponsibilityRule.Scope, rule.scope)}"
+        reason = f"{rule.category.name} · {choice_label(ResponsibilityRule.Scope, rule.scope)}"
         out.append(Suggestion(lead, _assisting(rule, place, lead), rule, reason))
         if len(out) >= limit:
             break

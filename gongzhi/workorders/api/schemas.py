@@ -9,8 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
-
 from gongzhi.accounts.models import Person, Unit
 from gongzhi.workorders.models import (
     Channel,
@@ -21,6 +19,7 @@ from gongzhi.workorders.models import (
     Status,
     Urgency,
     WorkOrder,
+    choice_label,
 )
 from gongzhi.workorders.privacy import requester_masked
 from gongzhi.workorders.rules import available_actions
@@ -254,15 +253,6 @@ def _ref(unit: Unit | None) -> Ref | None:
     return Ref(unit.code, unit.name) if unit is not None else None
 
 
-def _label(choices: type[models.TextChoices], value: str) -> str:
-    """The label of a choice in the active language (get_FOO_display hashes every choice on
-    each call; an answer has a label per event)."""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _summary_fields(order: WorkOrder) -> dict[str, Any]:
     return {
         "number": order.number,
@@ -272,7 +262,7 @@ def _summary_fields(order: WorkOrder) -> dict[str, Any]:
         "urgency": order.urgency,
         "priority": order.priority,
         "status": order.status,
-        "status_label": _label(Status, order.status),
+        "status_label": choice_label(Status, order.status),
         "description": order.description,
         "address": order.address,
         "lng": order.lng,
@@ -364,7 +354,7 @@ def order_detail_out(
             EventOut(
                 e.at,
                 e.kind,
-                _label(EventKind, e.kind),
+                choice_label(EventKind, e.kind),
                 _actor(e.actor),
                 e.actor_unit.name if e.actor_unit is not None else None,
                 e.from_status,

@@ -15,6 +15,7 @@ from gongzhi.workorders.models.choices import (
     Status,
     UnitRole,
     Urgency,
+    choice_label,
 )
 from gongzhi.workorders.models.history import (
     Callback,
@@ -51,4 +52,5 @@ __all__ = [
     "WhistleCall",
     "WorkOrder",
     "WorkOrderEvent",
+    "choice_label",
 ]

@@ -11,6 +11,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a choice in the active language, or the value itself if it is not one
+    (get_FOO_display hashes every choice on each call; hot paths label many values)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Kind(models.TextChoices):
     CONSULTATION = "consultation", _("咨询")
     HELP = "help", _("求助")
