@@ -9,6 +9,15 @@ Two engines give the same figures (`Result`), so a run can say which one produce
   takes a noticeable share of a core at high rates and so lowers what it measures; fine for the
   intake figures (hundreds a second), pessimistic for the no-op floor.
 
+Both run closed loops: each client sends its next request as soon as the last is answered, so
+a run measures the most the server answers, and its latency is the latency at saturation (by
+Little's law, clients ÷ throughput). The Python engine also runs an open loop (`rate`): requests
+are due at a fixed overall rate, spread evenly over the clients, and each latency is counted from
+the moment the request was due, not from when it could be sent — a request that waits behind a
+slow answer counts its wait (no "coordinated omission"). That is the measure of "this many
+orders a second at this latency": a server that cannot keep up falls behind its schedule and
+every late request shows it.
+
 Every run is bounded twice: by `seconds` and by `max_requests`. Only loopback addresses are
 accepted as targets.
 """
@@ -60,10 +69,21 @@ class Result:
     p95_ms: float
     p99_ms: float
     first_error: str = ""
+    # Open loop only: the rate offered and how many requests the schedule held.
+    offered_per_s: float = 0.0
+    scheduled: int = 0
+    # CPU the load generator itself spent per request (the Python engine), milliseconds.
+    loadgen_cpu_ms: float | None = None
 
     @property
     def ok(self) -> int:
         return max(0, self.requests - self.errors)
+
+    @property
+    def all_answered(self) -> bool:
+        """Open loop: every scheduled request was sent and answered without error (how late is
+        what the latencies tell)."""
+        return self.scheduled > 0 and self.ok >= self.scheduled
 
     @property
     def per_second(self) -> float:
@@ -82,6 +102,16 @@ class Result:
             "seconds": round(self.seconds, 2),
             "clients": self.clients,
             "engine": self.engine,
+            **(
+                {"offered_per_s": self.offered_per_s, "scheduled": self.scheduled}
+                if self.scheduled
+                else {}
+            ),
+            **(
+                {"loadgen_cpu_ms": round(self.loadgen_cpu_ms, 3)}
+                if self.loadgen_cpu_ms is not None
+                else {}
+            ),
             **({"first_error": self.first_error} if self.first_error else {}),
         }
 
@@ -166,13 +196,39 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool, bytes
 
 
 async def _python_run(
-    target: Target, *, host: str, port: int, clients: int, seconds: float, max_requests: int
+    target: Target,
+    *,
+    host: str,
+    port: int,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    rate: float | None = None,
 ) -> Result:
+    """Closed loop, or with `rate` an open loop: client c's k-th request is due at
+    start + c/rate + k·clients/rate, is sent then (or, if the client is still waiting for its
+    previous answer, as soon as that comes), and its latency counts from when it was due. The
+    connections are opened before the schedule starts."""
     run = uuid.uuid4().hex[:12]
     latencies: list[float] = []
     state = {"started": 0, "errors": 0, "first_error": ""}
+    period = clients / rate if rate else 0.0
+    streams: list[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = [None] * clients
+    if rate:
+        for cid in range(clients):
+            try:
+                streams[cid] = await asyncio.open_connection(host, port)
+            except OSError:
+                streams[cid] = None  # counted as an error when its first request is due
+    cpu_before = time.process_time()
     started = time.perf_counter()
     stop_at = started + seconds
+    scheduled = 0
+    if rate:
+        scheduled = sum(
+            max(0, math.ceil((seconds - cid / rate) / period)) for cid in range(clients)
+        )
+        scheduled = min(scheduled, max_requests)
 
     def note_error(text: str) -> None:
         state["errors"] += 1  # type: ignore[operator]
@@ -180,9 +236,20 @@ async def _python_run(
             state["first_error"] = text[:300]
 
     async def client(cid: int) -> None:
-        reader = writer = None
+        stream = streams[cid]
+        reader, writer = stream if stream is not None else (None, None)
         n = 0
-        while time.perf_counter() < stop_at and state["started"] < max_requests:  # type: ignore[operator]
+        due = 0.0
+        while state["started"] < max_requests:  # type: ignore[operator]
+            if rate:
+                due = started + cid / rate + n * period
+                if due >= stop_at:
+                    break
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            elif time.perf_counter() >= stop_at:
+                break
             state["started"] += 1  # type: ignore[operator]
             n += 1
             try:
@@ -193,7 +260,7 @@ async def _python_run(
                 t0 = time.perf_counter()
                 writer.write(payload)
                 status, keep_alive, body = await asyncio.wait_for(_read_response(reader), 10)
-                latencies.append(time.perf_counter() - t0)
+                latencies.append(time.perf_counter() - (due if rate else t0))
                 if not 200 <= status < 300:
                     note_error(f"HTTP {status}: {body[:200].decode(errors='replace')}")
                 if not keep_alive:
@@ -209,27 +276,42 @@ async def _python_run(
 
     await asyncio.gather(*(client(i) for i in range(clients)))
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
     latencies.sort()
     ms = [x * 1000 for x in latencies]
     socket_errors = int(state["started"]) - len(latencies)  # type: ignore[call-overload]
+    requests = len(latencies) + socket_errors
     return Result(
         target=target.name,
         engine="python",
         clients=clients,
         seconds=elapsed,
-        requests=len(latencies) + socket_errors,
+        requests=requests,
         errors=int(state["errors"]),  # type: ignore[call-overload]
         p50_ms=percentile(ms, 50),
         p95_ms=percentile(ms, 95),
         p99_ms=percentile(ms, 99),
         first_error=str(state["first_error"]),
+        offered_per_s=float(rate or 0.0),
+        scheduled=scheduled,
+        loadgen_cpu_ms=1000 * cpu / requests if requests else None,
     )
 
 
 def run_python(
-    target: Target, *, host: str, port: int, clients: int, seconds: float, max_requests: int
+    target: Target,
+    *,
+    host: str,
+    port: int,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    rate: float | None = None,
 ) -> Result:
+    """The Python engine; with `rate` (requests a second, > 0) an open loop."""
     check_loopback(host)
+    if rate is not None and rate <= 0:
+        raise ValueError("the rate of an open-loop run must be positive")
     return asyncio.run(
         _python_run(
             target,
@@ -238,6 +320,7 @@ def run_python(
             clients=clients,
             seconds=seconds,
             max_requests=max_requests,
+            rate=rate,
         )
     )
 

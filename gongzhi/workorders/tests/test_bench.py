@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,7 +21,7 @@ from django.urls import Resolver404, clear_url_caches, resolve
 from gongzhi.workorders import taxonomy
 from gongzhi.workorders.bench import loadgen, views
 from gongzhi.workorders.bench.database import Durability
-from gongzhi.workorders.bench.intake import TARGETS, Options, summary
+from gongzhi.workorders.bench.intake import TARGETS, Options, open_key, summary
 from gongzhi.workorders.bench.loadgen import Result
 from gongzhi.workorders.management.commands.bench import Command as BenchCommand
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
@@ -85,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         _Handler.seen_bodies.append(self.rfile.read(length) if length else b"")
         _Handler.seen_keys.append(self.headers.get("Idempotency-Key", ""))
+        if self.path == "/slow":
+            time.sleep(0.05)
         status = 500 if self.path == "/fail" else 200
         body = b'{"ok":true}'
         self.send_response(status)
@@ -155,6 +158,67 @@ def test_the_python_engine_counts_error_answers(local_server: int) -> None:
     assert result.errors == 10
     assert result.per_second == 0
     assert result.first_error.startswith("HTTP 500")
+
+
+def test_an_open_loop_sends_what_its_schedule_holds(local_server: int) -> None:
+    # 100 a second over 4 connections for half a second: each connection every 40 ms, the
+    # first at 0, 10, 20 and 30 ms; 50 requests in all, each with its own key.
+    result = loadgen.run_python(
+        _post(),
+        host="127.0.0.1",
+        port=local_server,
+        clients=4,
+        seconds=0.5,
+        max_requests=1000,
+        rate=100,
+    )
+
+    assert (result.scheduled, result.requests, result.errors) == (50, 50, 0)
+    assert result.all_answered and result.offered_per_s == 100
+    assert len(set(_Handler.seen_keys)) == 50
+    assert result.as_dict()["scheduled"] == 50
+
+
+def test_an_open_loop_counts_the_wait_behind_a_slow_answer(local_server: int) -> None:
+    # One connection offered 100 a second by a server that takes at least 50 ms an answer: the
+    # 50 requests due in the first half second need at least 2.5 s, so the last one, due at
+    # 0.49 s, is answered 2 s late at the earliest. A closed loop would report ~50 ms each.
+    result = loadgen.run_python(
+        _post("/slow"),
+        host="127.0.0.1",
+        port=local_server,
+        clients=1,
+        seconds=0.5,
+        max_requests=1000,
+        rate=100,
+    )
+
+    assert (result.scheduled, result.errors) == (50, 0)
+    assert result.all_answered
+    assert result.p99_ms >= 2000
+    assert result.p50_ms >= 1000
+
+
+def test_an_open_loop_needs_a_positive_rate(local_server: int) -> None:
+    with pytest.raises(ValueError, match="rate"):
+        loadgen.run_python(
+            _post(),
+            host="127.0.0.1",
+            port=local_server,
+            clients=1,
+            seconds=1,
+            max_requests=1,
+            rate=0,
+        )
+
+
+def test_a_closed_loop_schedules_nothing(local_server: int) -> None:
+    result = loadgen.run_python(
+        _post(), host="127.0.0.1", port=local_server, clients=1, seconds=5, max_requests=5
+    )
+
+    assert result.scheduled == 0 and not result.all_answered
+    assert "scheduled" not in result.as_dict()
 
 
 @pytest.mark.skipif(
@@ -262,6 +326,59 @@ def test_an_error_fails_the_goal() -> None:
     assert summary(rounds, Options(), DURABLE)["goal_met"] is False
 
 
+def _open(target: str, p99_ms: float, *, answered: bool = True, errors: int = 0) -> Result:
+    # An open loop at 400 a second for ten seconds: 4000 scheduled.
+    requests = 4000 if answered else 3000
+    return Result(
+        target,
+        "python",
+        32,
+        10.02,
+        requests,
+        errors,
+        20.0,
+        40.0,
+        p99_ms,
+        offered_per_s=400.0,
+        scheduled=4000,
+    )
+
+
+def test_with_an_open_loop_the_goal_takes_rate_and_p99_from_it() -> None:
+    # Closed loops at saturation: shares of 0.75 and 0.7, p99 far over 100 ms (32 clients
+    # queueing); the open loops at 400/s decide the rate and the p99.
+    closed = {
+        "bare_write": _result("bare_write", 600.0, p99_ms=150.0),
+        "open311": _result("open311", 450.0, p99_ms=180.0),
+        "native": _result("native", 420.0, p99_ms=190.0),
+    }
+    good = {
+        **closed,
+        open_key("open311"): _open("open311", 60.0),
+        open_key("native"): _open("native", 80.0),
+    }
+    options = Options(targets=("bare_write", "open311", "native"))
+    out = summary([good], options, DURABLE)
+    assert out["goal_met"] is True
+    assert out["open_loop_by_round"] == [
+        {
+            "open311": {"offered_per_s": 400.0, "p99_ms": 60.0, "all_answered": True, "errors": 0},
+            "native": {"offered_per_s": 400.0, "p99_ms": 80.0, "all_answered": True, "errors": 0},
+        }
+    ]
+    assert out["goal"]["measured"] == "share: closed loop; rate and p99: open loop"
+
+    late = {**good, open_key("native"): _open("native", 130.0)}
+    assert summary([late], options, DURABLE)["goal_met"] is False
+    behind = {**good, open_key("open311"): _open("open311", 60.0, answered=False)}
+    assert summary([behind], options, DURABLE)["goal_met"] is False
+    failing = {**good, open_key("open311"): _open("open311", 60.0, errors=1)}
+    assert summary([failing], options, DURABLE)["goal_met"] is False
+    # The share still comes from the closed loop: native at 0.5 of the bare write fails.
+    small = {**good, "native": _result("native", 300.0)}
+    assert summary([small], options, DURABLE)["goal_met"] is False
+
+
 # --- the whole command, tiny, on PostgreSQL only -------------------------------------------
 
 
@@ -291,18 +408,30 @@ def test_the_bench_command_runs_end_to_end() -> None:
         "python",
         "--rounds",
         "2",
+        "--rate",
+        "10",
         stdout=out,
     )
     lines = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
-    measured = [(line["round"], line["target"]) for line in lines if "target" in line]
-    # The targets in turn, twice.
-    assert measured == [(r, t) for r in (1, 2) for t in TARGETS]
-    by_target = {line["target"]: line for line in lines if "target" in line}
-    assert all(line["errors"] == 0 and line["requests"] > 0 for line in by_target.values())
+    measured = [(line["round"], line["target"], line["mode"]) for line in lines if "target" in line]
+    # The targets in turn, twice; the bare write and the intakes also in an open loop.
+    expected = [
+        (r, t, mode)
+        for r in (1, 2)
+        for t in TARGETS
+        for mode in (("closed", "open") if t != "noop" else ("closed",))
+    ]
+    assert measured == expected
+    measured_lines = [line for line in lines if "target" in line]
+    assert all(line["errors"] == 0 and line["requests"] > 0 for line in measured_lines)
+    opened = [line for line in measured_lines if line["mode"] == "open"]
+    # 10 a second for a second: 10 scheduled, all answered.
+    assert all(line["scheduled"] == 10 and line["all_answered"] for line in opened)
     summary = lines[-1]
     assert summary["summary"] is True
     assert summary["server"]["synchronous_commit"] == "on"
     assert {"open311_vs_bare", "native_vs_bare", "goal_met"} <= summary.keys()
     assert summary["rounds"] == 2
     assert len(summary["open311_vs_bare_by_round"]) == 2
-    assert set(summary["medians"]) == set(TARGETS)
+    assert len(summary["open_loop_by_round"]) == 2
+    assert set(summary["medians"]) == {*TARGETS, "bare_write:open", "open311:open", "native:open"}

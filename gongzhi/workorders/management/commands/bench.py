@@ -64,6 +64,13 @@ class Command(BaseCommand):
             help="measure the targets in turn this many times (medians and per-round shares "
             "in the summary; the goal must hold in every round)",
         )
+        p.add_argument(
+            "--rate",
+            type=float,
+            default=intake.GOAL_PER_SECOND,
+            help="the open loop's offered rate, requests a second, for the bare write and the "
+            "intakes after each closed loop (400: the goal's rate); 0: closed loop only",
+        )
         p.add_argument("--workers", type=int, default=server.DEFAULT_WORKERS)
         p.add_argument("--threads", type=int, default=server.DEFAULT_THREADS)
         p.add_argument("--engine", choices=["auto", "wrk", "python"], default="auto")
@@ -101,6 +108,8 @@ class Command(BaseCommand):
             raise CommandError("--clients must be ≥ 1 and --seconds > 0")
         if options["rounds"] < 1:
             raise CommandError("--rounds must be ≥ 1")
+        if options["rate"] < 0:
+            raise CommandError("--rate must be ≥ 0 (0: no open loop)")
         run_options = intake.Options(
             clients=options["clients"],
             seconds=options["seconds"],
@@ -117,6 +126,7 @@ class Command(BaseCommand):
             log_path=options["server_log"],
             app=options["app"],
             rounds=options["rounds"],
+            rate=options["rate"],
         )
         try:
             intake.run(run_options, self._line)
