@@ -430,6 +430,8 @@ def test_the_bench_command_runs_end_to_end() -> None:
     summary = lines[-1]
     assert summary["summary"] is True
     assert summary["server"]["synchronous_commit"] == "on"
+    assert summary["server"]["autovacuum"] in ("on", "off")
+    assert summary["server"]["analyzed_before_each_run"] is True
     assert {"open311_vs_bare", "native_vs_bare", "goal_met"} <= summary.keys()
     assert summary["rounds"] == 2
     assert len(summary["open311_vs_bare_by_round"]) == 2
