@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts.models import Person
 from gongzhi.insights import services
-from gongzhi.insights.hotspots.models import Cluster, Hotspot, Level, Window
+from gongzhi.insights.hotspots.models import Cluster, Hotspot, Level, SignalStatus, Window
 from gongzhi.insights.hotspots.rules import can_act_on_signal
 from gongzhi.insights.hotspots.selectors import (
     hotspot_detail,
@@ -56,11 +56,15 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     asked: dt.date | None = data["month"].replace(day=1) if data["month"] else None
     scan = latest_scan(window=Window.MONTH, period_start=asked)
     month = asked or (scan.period_start if scan else timezone.localdate().replace(day=1))
+    status = data["status"] or None
     qs = hotspot_list(
         person,
         period_start=month,
         subdistrict_id=data["subdistrict"],
-        status=data["status"] or None,
+        status=status,
+        # Asked for the open ones: all nobody has acted on yet, also those that fell back
+        # under their limit at the last scan (badged 已回落), not only those still above it.
+        include_fallen=status == SignalStatus.OPEN,
     )
     page = Paginator(by_category(qs, data["category"]), PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
