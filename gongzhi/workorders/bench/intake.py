@@ -366,12 +366,7 @@ def _measure(
                     break
                 previous = answered
         load(options.warmup)
-    cpu.wait_idle(running.pid)  # let the server drain the warm-up's last requests
-    database.analyze(url)  # statistics as a production database has them (see analyze())
-    before = cpu.snapshot(running.pid, url) if cpu.available() else None
-    result = load(options.seconds)
-    line = {**result.as_dict(), "mode": "closed"}
-    _cpu_figures(line, before, running, url, result)
+    result, line = _measured(running, url, lambda: load(options.seconds), mode="closed")
     results[target.name] = result
     return line
 
@@ -385,34 +380,39 @@ def _measure_open(
 ) -> dict[str, Any]:
     """The open loop of a target at `options.rate` (right after its closed loop, which warmed
     it up); its JSON line."""
-    cpu.wait_idle(running.pid)
-    database.analyze(url)
-    before = cpu.snapshot(running.pid, url) if cpu.available() else None
-    result = loadgen.run_python(
-        target,
-        host=running.host,
-        port=running.port,
-        clients=options.clients,
-        seconds=options.seconds,
-        max_requests=options.max_requests,
-        rate=options.rate,
+    result, line = _measured(
+        running,
+        url,
+        lambda: loadgen.run_python(
+            target,
+            host=running.host,
+            port=running.port,
+            clients=options.clients,
+            seconds=options.seconds,
+            max_requests=options.max_requests,
+            rate=options.rate,
+        ),
+        mode="open",
     )
-    line = {**result.as_dict(), "mode": "open", "all_answered": result.all_answered}
-    _cpu_figures(line, before, running, url, result)
     results[open_key(target.name)] = result
     return line
 
 
-def _cpu_figures(
-    line: dict[str, Any],
-    before: cpu.Snapshot | None,
-    running: server.Running,
-    url: str,
-    result: Result,
-) -> None:
+def _measured(
+    running: server.Running, url: str, measure: Callable[[], Result], *, mode: str
+) -> tuple[Result, dict[str, Any]]:
+    """One measured run: once the server is idle (the requests a load generator abandoned at
+    the end of the last run are answered) and the database analysed (see analyze()), `measure`
+    runs; its result and JSON line, with the CPU it cost the server and the database."""
+    cpu.wait_idle(running.pid)
+    database.analyze(url)
+    before = cpu.snapshot(running.pid, url) if cpu.available() else None
+    result = measure()
+    line = {**result.as_dict(), "mode": mode}
     if before is not None and result.requests:
         # New database backends (connections opened during the run) count from zero; backends
         # that closed are missed, which persistent connections avoid.
         after = cpu.snapshot(running.pid, url)
         line["server_cpu_ms"] = round(1000 * (after.server - before.server) / result.requests, 2)
         line["db_cpu_ms"] = round(1000 * (after.database - before.database) / result.requests, 2)
+    return result, line

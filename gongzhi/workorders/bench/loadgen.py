@@ -103,7 +103,11 @@ class Result:
             "clients": self.clients,
             "engine": self.engine,
             **(
-                {"offered_per_s": self.offered_per_s, "scheduled": self.scheduled}
+                {
+                    "offered_per_s": self.offered_per_s,
+                    "scheduled": self.scheduled,
+                    "all_answered": self.all_answered,
+                }
                 if self.scheduled
                 else {}
             ),
