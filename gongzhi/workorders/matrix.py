@@ -8,7 +8,7 @@ whose lead cannot be found for this place (no property company serves the compou
 skipped and the next one is tried.
 
 The rules and the units they name are read from this process's snapshot of the configuration
-(reference.py): no query per order once a place has been seen.
+(reference.py): no query per order, nor per card on the dispatcher's desk.
 
 Unit kinds are resolved against the order's place:
   property_company    → the active property company serving the order's compound
@@ -47,36 +47,28 @@ class Suggestion:
     reason: str
 
 
-_PLACE_FILTER: dict[str, tuple[str, str]] = {
-    Unit.Kind.PROPERTY_COMPANY: ("compound_id", "compounds"),
-    Unit.Kind.COMMUNITY_COMMITTEE: ("community_id", "community_id"),
-    Unit.Kind.SUBDISTRICT_OFFICE: ("subdistrict_id", "subdistrict_id"),
+# The place a unit of each kind serves (the snapshot's units_by_place is keyed by it).
+_PLACE_FILTER: dict[str, str] = {
+    Unit.Kind.PROPERTY_COMPANY: "compound_id",
+    Unit.Kind.COMMUNITY_COMMITTEE: "community_id",
+    Unit.Kind.SUBDISTRICT_OFFICE: "subdistrict_id",
 }
 
 
 def unit_for_kind(kind: str, place: Place) -> Unit | None:
-    """The active unit of this kind at the place (remembered per process: reference.py)."""
+    """The active unit of this kind at the place (from this process's snapshot:
+    reference.py)."""
     where = _PLACE_FILTER.get(kind)
     if where is None:
         return None  # a district-wide kind is ambiguous without a code
-    attr, lookup = where
-    place_id = getattr(place, attr)
+    place_id = getattr(place, where)
     if place_id is None:
         return None
-    return reference.current().unit(
-        ("kind", kind, place_id),
-        lambda: (
-            Unit.objects.filter(kind=kind, is_active=True, **{lookup: place_id})
-            .order_by("id")
-            .first()
-        ),
-    )
+    return reference.current().units_by_place.get((kind, place_id))
 
 
 def unit_for_code(code: str) -> Unit | None:
-    return reference.current().unit(
-        ("code", code), lambda: Unit.objects.filter(code=code, is_active=True).first()
-    )
+    return reference.current().units_by_code.get(code)
 
 
 def _lead(rule: ResponsibilityRule, place: Place) -> Unit | None:
@@ -104,9 +96,11 @@ def _assisting(rule: ResponsibilityRule, place: Place, lead: Unit) -> tuple[Unit
 
 def matching_rules(category: Category, place: Place) -> list[ResponsibilityRule]:
     """Active rules for the category path and place, most specific first."""
-    lineage = category.lineage_ids()
+    snapshot = reference.current()
+    # The snapshot's copy has its parents linked (an order's category may not: a query a level).
+    lineage = snapshot.by_id.get(category.pk, category).lineage_ids()
     depth = {cid: i for i, cid in enumerate(lineage)}
-    by_category = reference.current().rules
+    by_category = snapshot.rules
     scope = ResponsibilityRule.Scope
     rules = [
         rule

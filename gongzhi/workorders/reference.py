@@ -1,7 +1,7 @@
 """The configuration every intake reads, kept in memory per process: the category tree, the
-time limits and the active responsibility-matrix rules (read together, three queries), the
-units the matrix names for a place or code, and the places intake names (each read once, then
-remembered).
+time limits, the active responsibility-matrix rules and the active units the matrix names by
+place or code (read together, five queries), and the places intake names (each read once,
+then remembered).
 
 Intake used to read these rows on every request (category, time limits, matrix rules, lead and
 assisting units: five or six queries of an intake's ~20). They change when an administrator
@@ -50,27 +50,19 @@ _MISSING = object()
 
 @dataclass
 class Reference:
-    """One snapshot of the configuration. `units` memoises matrix look-ups (kind and place, or
-    code → the unit or None), filled as intakes ask."""
+    """One snapshot of the configuration (five queries: categories, time limits, rules, units
+    and the compounds property companies serve)."""
 
     built_at: float
     by_code: dict[str, Category]
     by_id: dict[int, Category]
     limits: dict[tuple[int, str], TimeLimitRow]
     rules: dict[int, list[ResponsibilityRule]]  # category id → its active rules
-    units: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-
-    def unit(self, key: tuple[Any, ...], load: Any) -> Unit | None:
-        found: Unit | None = self.memo(("unit", *key), load)
-        return found
-
-    def memo(self, key: tuple[Any, ...], load: Any) -> Any:
-        """`load()`'s answer, remembered under `key` until the snapshot is replaced."""
-        found = self.units.get(key, _MISSING)
-        if found is _MISSING:
-            found = load()
-            self.units[key] = found
-        return found
+    # The active units the matrix can name: by code, and by (kind, place id) for the kinds
+    # that serve a place (the property company of a compound, the committee of a community,
+    # the office of a subdistrict; the lowest id where a place has several).
+    units_by_code: dict[str, Unit] = field(default_factory=dict)
+    units_by_place: dict[tuple[str, int], Unit] = field(default_factory=dict)
 
 
 def _build() -> Reference:
@@ -89,13 +81,39 @@ def _build() -> Reference:
     for rule in ResponsibilityRule.objects.filter(is_active=True).order_by("pk"):
         rule.category = by_id[rule.category_id]
         rules.setdefault(rule.category_id, []).append(rule)
+    units_by_code, units_by_place = _units()
     return Reference(
         built_at=time.monotonic(),
         by_code={c.code: c for c in categories},
         by_id=by_id,
         limits=limits,
         rules=rules,
+        units_by_code=units_by_code,
+        units_by_place=units_by_place,
     )
+
+
+def _units() -> tuple[dict[str, Unit], dict[tuple[str, int], Unit]]:
+    """The active units by code and by the place they serve (two queries: the units, and the
+    compounds the property companies serve)."""
+    kind = Unit.Kind
+    by_id = {u.pk: u for u in Unit.objects.filter(is_active=True).order_by("id")}
+    by_place: dict[tuple[str, int], Unit] = {}
+    for unit in by_id.values():  # by id: the lowest id is met first and kept
+        if unit.kind == kind.COMMUNITY_COMMITTEE and unit.community_id is not None:
+            by_place.setdefault((unit.kind, unit.community_id), unit)
+        elif unit.kind == kind.SUBDISTRICT_OFFICE and unit.subdistrict_id is not None:
+            by_place.setdefault((unit.kind, unit.subdistrict_id), unit)
+    served = (
+        Unit.compounds.through.objects.filter(
+            unit__is_active=True, unit__kind=kind.PROPERTY_COMPANY
+        )
+        .order_by("unit_id")
+        .values_list("compound_id", "unit_id")
+    )
+    for compound_id, unit_id in served:
+        by_place.setdefault((kind.PROPERTY_COMPANY, compound_id), by_id[unit_id])
+    return {u.code: u for u in by_id.values()}, by_place
 
 
 _lock = threading.Lock()

@@ -178,9 +178,12 @@ def unit_whistle_calls(unit: Unit, *, open_only: bool = True) -> QuerySet[Whistl
 
 
 def dispatcher_desk() -> QuerySet[WorkOrder]:
-    """Orders waiting for a dispatcher: new ones the matrix did not place and returned ones."""
+    """Orders waiting for a dispatcher: new ones the matrix did not place and returned ones.
+    With their categories' parents (a card shows the full name and the matrix walks up the
+    tree: no query per card)."""
     return (
         _base()
+        .select_related("category__parent__parent")
         .filter(status__in=(Status.RECEIVED, Status.RETURNED))
         .order_by("priority", "received_at")
     )

@@ -122,11 +122,24 @@ class DispatchForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), required=False, choices=())
     note = forms.CharField(label=_("派单说明"), max_length=2000, required=False)
 
-    def __init__(self, *args: Any, categories: CategoryIndex | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        categories: CategoryIndex | None = None,
+        unit_choices: list[tuple[Any, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         units = _handling_units()
         self.fields["lead"].queryset = units  # type: ignore[attr-defined]
         self.fields["assisting"].queryset = units  # type: ignore[attr-defined]
+        if unit_choices is not None:
+            # A desk page reads the units once for all its cards (dispatch_unit_choices()):
+            # the widgets list them without a query per form; a posted form still checks its
+            # choice against the database.
+            empty = ("", self.fields["lead"].empty_label)  # type: ignore[attr-defined]
+            self.fields["lead"].widget.choices = [empty, *unit_choices]
+            self.fields["assisting"].widget.choices = unit_choices
         # A desk page builds the category list once and hands it to each card's form.
         choices = list((categories or category_index()).choices)
         choices[0] = ("", _("不更改类别"))
@@ -138,6 +151,15 @@ class DispatchForm(forms.Form):
         if lead is not None and assisting is not None:
             data["assisting"] = [u for u in assisting if u.pk != lead.pk]
         return data
+
+
+def dispatch_unit_choices() -> list[tuple[Any, str]]:
+    """The units a dispatch form offers, as its widgets list them (one query), for a page
+    with many forms to share (DispatchForm(unit_choices=…))."""
+    field = UnitMultipleChoiceField(queryset=_handling_units())
+    # Iterated, not list(field.choices): list() asks the iterator's length first, a COUNT query.
+    choices: Any = field.choices  # a ModelChoiceIterator
+    return [*iter(choices)]
 
 
 class WhistleForm(forms.Form):

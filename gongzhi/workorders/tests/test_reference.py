@@ -94,3 +94,32 @@ def test_an_edited_time_limit_applies_to_the_next_order(world: World) -> None:
     order = receive(world, category=elevator)
     assert order.contact_due_at == order.received_at + dt.timedelta(hours=1)
     assert order.resolve_due_at == order.received_at + dt.timedelta(hours=2)
+
+
+def test_a_property_company_switched_off_is_no_longer_named_by_the_next_intake(
+    world: World, matrix: None
+) -> None:
+    elevator = category("property-elevator")
+    property_x = world.units["property_x"]
+    assert receive(world, category=elevator, auto_dispatch=True).lead_unit == property_x
+
+    property_x.is_active = False
+    property_x.save()
+
+    assert receive(world, category=elevator, auto_dispatch=True).lead_unit != property_x
+
+
+def test_a_compound_handed_to_another_company_goes_to_it_with_the_next_intake(
+    world: World, matrix: None
+) -> None:
+    elevator = category("property-elevator")
+    property_x = world.units["property_x"]
+    receive(world, category=elevator, auto_dispatch=True)  # the snapshot is taken
+    successor = type(property_x).objects.create(
+        name="新物业公司", kind=property_x.kind, code="property-new", district=property_x.district
+    )
+
+    property_x.compounds.remove(world.compound_a1)
+    successor.compounds.add(world.compound_a1)
+
+    assert receive(world, category=elevator, auto_dispatch=True).lead_unit == successor

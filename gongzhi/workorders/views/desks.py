@@ -26,6 +26,7 @@ from gongzhi.workorders.forms import (
     ExtensionDecisionForm,
     MergeForm,
 )
+from gongzhi.workorders.forms.actions import dispatch_unit_choices
 from gongzhi.workorders.forms.fields import CategoryIndex, category_index
 from gongzhi.workorders.matrix import Place, suggestions_for
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
@@ -60,9 +61,14 @@ def _query(request: HttpRequest) -> str:
 
 
 def _dispatch_card(
-    order: WorkOrder, *, categories: CategoryIndex | None = None, **extra: Any
+    order: WorkOrder,
+    *,
+    categories: CategoryIndex | None = None,
+    unit_choices: list[tuple[Any, str]] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """One order's card. `categories` is the page's category list, shared by its cards."""
+    """One order's card. `categories` and `unit_choices` are the page's category and unit
+    lists, shared by its cards (no query per card)."""
     suggestions = suggestions_for(
         order.category, Place(order.compound_id, order.community_id, order.subdistrict_id)
     )
@@ -90,7 +96,7 @@ def _dispatch_card(
         "suggestion_missing": _("权责清单没有匹配的承办单位，请人工选择。") if not best else "",
         "return_note": returns[-1].note if returns else "",
         "dispatch_form": extra.pop("dispatch_form", None)
-        or DispatchForm(initial=initial, categories=categories),
+        or DispatchForm(initial=initial, categories=categories, unit_choices=unit_choices),
         "merge_form": extra.pop("merge_form", None) or MergeForm(),
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
         **extra,
@@ -121,7 +127,10 @@ def dispatch_desk(request: HttpRequest) -> HttpResponse:
     if tab == "orders":
         page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
         categories = category_index()
-        cards = [_dispatch_card(o, categories=categories) for o in page.object_list]
+        units = dispatch_unit_choices()
+        cards = [
+            _dispatch_card(o, categories=categories, unit_choices=units) for o in page.object_list
+        ]
     else:
         page = Paginator(extensions, PAGE_SIZE).get_page(request.GET.get("page"))
         cards = [{"extension": x, "form": ExtensionDecisionForm()} for x in page.object_list]
