@@ -1,4 +1,5 @@
-"""The web shell's only table: the periodic jobs' claim rows (gongzhi.web.scheduler)."""
+"""The web shell's tables: the periodic jobs' claim rows (gongzhi.web.scheduler) and the
+failure counts that pause a client after repeated failures (gongzhi.web.throttle)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,26 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Throttle(models.Model):
+    """Failures of one client at one thing (`scope`) within a window. Kept in the database so
+    that every server process counts the same failures (a per-process cache let a client try
+    as many times as there are processes). `key` is a keyed hash of the client's address, not
+    the address."""
+
+    scope = models.CharField(_("范围"), max_length=32)
+    key = models.CharField(_("客户端"), max_length=64)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    window_ends_at = models.DateTimeField(_("计数截止"))
+
+    class Meta:
+        verbose_name = _("失败计数")
+        verbose_name_plural = _("失败计数")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="web_throttle_scope_key")
+        ]
+        indexes = [models.Index(fields=["window_ends_at"], name="web_throttle_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}… {self.failures}"

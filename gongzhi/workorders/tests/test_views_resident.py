@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from gongzhi.testing import World
+from gongzhi.web.models import Throttle
 from gongzhi.workorders import services
 from gongzhi.workorders.models import Channel, Status, WorkOrder
 from gongzhi.workorders.tests.factories import category, order_in
@@ -22,11 +25,9 @@ PNG = base64.b64decode(
 
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Any) -> None:
-    """Photos in a temporary directory, orders left for the desk, no failed tracks counted
-    from another test (the pause is kept in the cache)."""
+    """Photos in a temporary directory, orders left for the desk."""
     settings.MEDIA_ROOT = str(tmp_path)
     settings.GONGZHI_AUTO_DISPATCH = False
-    cache.clear()
 
 
 def filing(**overrides: Any) -> dict[str, Any]:
@@ -157,6 +158,37 @@ def test_tracking_is_paused_after_repeated_failures(world: World, client: Client
     response = client.post("/orders/track/", {"number": order.number, "phone": "13912341234"})
 
     assert response.status_code == 429
+
+
+def test_the_pause_holds_in_every_server_process(world: World, client: Client) -> None:
+    order = order_in(world, Status.RECEIVED)
+    for _ in range(10):
+        client.post("/orders/track/", {"number": order.number, "phone": "13000000000"})
+    # Another process has its own memory, not its own database: as if the next request went
+    # to another worker.
+    cache.clear()
+
+    response = client.post("/orders/track/", {"number": order.number, "phone": "13912341234"})
+
+    assert response.status_code == 429
+    (row,) = Throttle.objects.filter(scope="track")
+    assert row.failures == 10
+    assert "127.0.0.1" not in row.key  # the address is not kept, only a keyed hash of it
+
+
+def test_the_pause_ends_with_its_window_and_other_clients_are_not_paused(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RECEIVED)
+    for _ in range(10):
+        client.post("/orders/track/", {"number": order.number, "phone": "13000000000"})
+    right = {"number": order.number, "phone": "13912341234"}
+
+    elsewhere = client.post("/orders/track/", right, REMOTE_ADDR="10.0.0.2")
+    Throttle.objects.update(window_ends_at=timezone.now() - dt.timedelta(seconds=1))
+    later = client.post("/orders/track/", right)
+
+    assert (elsewhere.status_code, later.status_code) == (302, 302)
 
 
 def test_the_progress_page_needs_the_proof_first(world: World, client: Client) -> None:

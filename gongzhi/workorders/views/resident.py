@@ -7,11 +7,11 @@ number exists or not, and repeated failures from one address are slowed down.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.places.coords import wgs84_to_gcj02
+from gongzhi.web.throttle import client_key, throttle_failed, throttled
 from gongzhi.workorders.errors import InvalidPhoto, WorkOrderError
 from gongzhi.workorders.forms import FileRequestForm, RateForm, TrackForm
 from gongzhi.workorders.models import Channel, Status, WorkOrder
@@ -44,10 +45,6 @@ def _remember(request: HttpRequest, number: str, phone: str) -> None:
 def _tracked(request: HttpRequest, number: str) -> WorkOrder | None:
     phone = request.session.get(SESSION_KEY, {}).get(number)
     return order_lookup_public(number, phone) if phone else None
-
-
-def _client_key(request: HttpRequest) -> str:
-    return f"workorders:track-failures:{request.META.get('REMOTE_ADDR', '')}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,9 +126,9 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        key = _client_key(request)
-        failures = cache.get(key, 0)
-        if failures >= TRACK_MAX_FAILURES:
+        # Counted in the database: every server process sees the same failures.
+        key = client_key(request)
+        if throttled("track", key, limit=TRACK_MAX_FAILURES):
             context["not_found"] = _("查询次数过多，请稍后再试。")
             return render(request, "workorders/resident/track.html", context, status=429)
         number, phone = form.cleaned_data["number"], form.cleaned_data["phone"]
@@ -139,7 +136,7 @@ def track(request: HttpRequest) -> HttpResponse:
         if order is not None:
             _remember(request, order.number, phone)
             return redirect("workorders:track_order", number=order.number)
-        cache.set(key, failures + 1, TRACK_WINDOW_SECONDS)
+        throttle_failed("track", key, window=dt.timedelta(seconds=TRACK_WINDOW_SECONDS))
         # The same words whether the number exists or the phone does not match.
         context["not_found"] = _("没有找到与该编号和手机号对应的工单，请核对后再试。")
         return render(request, "workorders/resident/track.html", context, status=404)
