@@ -22,6 +22,7 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongzhi.accounts.models import Person
 from gongzhi.deliberation.models import Origin, Proposal
@@ -105,7 +106,11 @@ def _summary(signal: Signal) -> str:
             "limit": signal.limit,
         }
     assert isinstance(signal, Cluster)
-    return _("%(place)s %(period)s 有 %(size)s 件内容相近的“%(category)s”诉求，如：%(text)s") % {
+    return ngettext(
+        "%(place)s %(period)s 有 %(size)s 件内容相近的“%(category)s”诉求，如：%(text)s",
+        "%(place)s %(period)s 有 %(size)s 件内容相近的“%(category)s”诉求，如：%(text)s",
+        signal.size,
+    ) % {
         "place": signal.place_name,
         "period": period,
         "size": signal.size,

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongzhi.accounts.models import Person
 from gongzhi.deliberation.errors import DeliberationError
@@ -51,13 +52,21 @@ def error_text(exc: DeliberationError) -> str:
             "needed": d["needed"],
         }
     if exc.code == "hand_count_too_large" and "present" in d:
-        return _("%(message)s（出席 %(present)s 人，票数合计 %(total)s）") % {
+        return ngettext(
+            "%(message)s（出席 %(present)s 人，票数合计 %(total)s）",
+            "%(message)s（出席 %(present)s 人，票数合计 %(total)s）",
+            d["total"],
+        ) % {
             "message": exc.message,
             "present": d["present"],
             "total": d["total"],
         }
     if exc.code == "too_few_ratings" and "needed" in d:
-        return _("%(message)s（已有 %(ratings)s 人评价，至少需 %(needed)s 人）") % {
+        return ngettext(
+            "%(message)s（已有 %(ratings)s 人评价，至少需 %(needed)s 人）",
+            "%(message)s（已有 %(ratings)s 人评价，至少需 %(needed)s 人）",
+            d["ratings"],
+        ) % {
             "message": exc.message,
             "ratings": d["ratings"],
             "needed": d["needed"],

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts.models import Person
@@ -240,7 +241,7 @@ def _minutes(request: HttpRequest, meeting: Meeting, by: Person) -> Any:
 def _photos(request: HttpRequest, meeting: Meeting, by: Person) -> Any:
     d = _form("photos", PhotosForm(request.POST, request.FILES, prefix="photos"))
     saved = services.meeting_add_photos(meeting=meeting, by=by, files=d["photos"])
-    return _("已上传 %(n)s 张照片") % {"n": len(saved)}
+    return ngettext("已上传 %(n)s 张照片", "已上传 %(n)s 张照片", len(saved)) % {"n": len(saved)}
 
 
 def _open(request: HttpRequest, meeting: Meeting, by: Person) -> Any:
