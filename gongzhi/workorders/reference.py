@@ -64,6 +64,20 @@ class Reference:
     units_by_code: dict[str, Unit] = field(default_factory=dict)
     units_by_place: dict[tuple[str, int], Unit] = field(default_factory=dict)
 
+    def units_of_kind(self, kind: str) -> list[Unit]:
+        """The active units of one kind, by name (the dispatcher's desk lists the district-wide
+        ones)."""
+        found = self._kinds.get(kind)
+        if found is None:
+            found = sorted(
+                (u for u in self.units_by_code.values() if u.kind == kind),
+                key=lambda u: (u.name, u.pk),
+            )
+            self._kinds[kind] = found
+        return found
+
+    _kinds: dict[str, list[Unit]] = field(default_factory=dict, repr=False)
+
 
 def _build() -> Reference:
     categories = list(Category.objects.all())

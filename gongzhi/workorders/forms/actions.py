@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Unit
+from gongzhi.workorders import reference
 from gongzhi.workorders.forms.fields import (
     RESOLVED_CHOICES,
     CategoryIndex,
@@ -16,7 +18,9 @@ from gongzhi.workorders.forms.fields import (
     _handling_units,
     _yes_no,
     category_index,
+    unit_label,
 )
+from gongzhi.workorders.matrix import Place
 from gongzhi.workorders.models import DeclineReason, Satisfaction
 
 
@@ -126,7 +130,7 @@ class DispatchForm(forms.Form):
         self,
         *args: Any,
         categories: CategoryIndex | None = None,
-        unit_choices: list[tuple[Any, str]] | None = None,
+        unit_choices: list[tuple[str, list[tuple[int, str]]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -134,9 +138,8 @@ class DispatchForm(forms.Form):
         self.fields["lead"].queryset = units  # type: ignore[attr-defined]
         self.fields["assisting"].queryset = units  # type: ignore[attr-defined]
         if unit_choices is not None:
-            # A desk page reads the units once for all its cards (dispatch_unit_choices()):
-            # the widgets list them without a query per form; a posted form still checks its
-            # choice against the database.
+            # A desk card lists the units that matter for its order (desk_unit_choices());
+            # a posted form still checks its choice against all active units.
             empty = ("", self.fields["lead"].empty_label)  # type: ignore[attr-defined]
             self.fields["lead"].widget.choices = [empty, *unit_choices]
             self.fields["assisting"].widget.choices = unit_choices
@@ -153,13 +156,39 @@ class DispatchForm(forms.Form):
         return data
 
 
-def dispatch_unit_choices() -> list[tuple[Any, str]]:
-    """The units a dispatch form offers, as its widgets list them (one query), for a page
-    with many forms to share (DispatchForm(unit_choices=…))."""
-    field = UnitMultipleChoiceField(queryset=_handling_units())
-    # Iterated, not list(field.choices): list() asks the iterator's length first, a COUNT query.
-    choices: Any = field.choices  # a ModelChoiceIterator
-    return [*iter(choices)]
+# The district-wide kinds a desk card lists in full, each as a group (the many community
+# committees and property companies are listed only for the order's own place).
+_DESK_GROUPS = (
+    (Unit.Kind.DEPARTMENT, _("区委办局")),
+    (Unit.Kind.UTILITY, _("公共服务企业")),
+    (Unit.Kind.SUBDISTRICT_OFFICE, _("街道办事处")),
+)
+
+
+def desk_unit_choices(
+    place: Place, suggested: Iterable[Unit] = ()
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The units a dispatcher's desk card offers, grouped: first the order's own (the
+    matrix's suggestions, the property company of its compound, the committee of its
+    community, the office of its subdistrict), then the departments, utilities and
+    subdistrict offices of the district. From the configuration snapshot: no query. A form
+    posted with another active unit is still accepted (the order page lists them all)."""
+    snapshot = reference.current()
+    local: dict[int, Unit] = {u.pk: u for u in suggested}
+    for kind, place_id in (
+        (Unit.Kind.PROPERTY_COMPANY, place.compound_id),
+        (Unit.Kind.COMMUNITY_COMMITTEE, place.community_id),
+        (Unit.Kind.SUBDISTRICT_OFFICE, place.subdistrict_id),
+    ):
+        unit = snapshot.units_by_place.get((kind, place_id)) if place_id is not None else None
+        if unit is not None:
+            local.setdefault(unit.pk, unit)
+    groups = [(str(_("本地单位")), [(u.pk, unit_label(u)) for u in local.values()])]
+    for kind, label in _DESK_GROUPS:
+        units = [(u.pk, unit_label(u)) for u in snapshot.units_of_kind(kind) if u.pk not in local]
+        if units:
+            groups.append((str(label), units))
+    return [(label, units) for label, units in groups if units]
 
 
 class WhistleForm(forms.Form):

@@ -88,11 +88,16 @@ def _handling_units() -> Any:
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.HOTLINE_CENTRE)
 
 
+def unit_label(unit: Any) -> str:
+    """A unit as the unit pickers name it: its name and kind."""
+    return f"{unit.name}（{unit.get_kind_display()}）"
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        return unit_label(obj)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        return unit_label(obj)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -176,10 +178,73 @@ def test_the_dispatch_desk_costs_the_same_queries_for_one_card_as_for_a_full_pag
         receive(world)
 
     # Per page, not per card: the session, the person and the roles; the counts of the two
-    # tabs; the category list and the unit list for every card's forms; the orders (with their
-    # categories' parents and suggestions joined), their duplicate links and return events.
-    # The matrix's rules and units come from the configuration snapshot.
-    assert (one, _desk_queries(desk)) == (13, 13)
+    # tabs; the category list for every card's form; the orders (with their categories'
+    # parents and suggestions joined), their duplicate links and return events. The matrix's
+    # rules and the units the cards offer come from the configuration snapshot.
+    assert (one, _desk_queries(desk)) == (12, 12)
+
+
+def _options(page: str, number: str, field: str) -> list[str]:
+    """The option texts of one card's unit picker."""
+    card = page[page.index(f'id="dispatch-{number}"') :]
+    select = card[card.index(f'name="{field}"') :]
+    select = select[: select.index("</select>")]
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select)
+
+
+def test_a_desk_card_offers_its_places_units_and_the_districts_not_every_committee(
+    world: World, client: Client
+) -> None:
+    order = receive(world)  # at compound A1, community A1, subdistrict A
+
+    page = client_for(world, client, "dispatcher").get("/orders/desk/dispatch/").content.decode()
+
+    offered = _options(page, order.number, "lead")
+    names = {
+        name: name in " ".join(offered)
+        for name in (
+            "安居物业公司",
+            "永安里社区居委会",
+            "建外街道办事处",  # the order's place
+            "区交通委",
+            "区住建委",
+            "自来水集团",
+            "朝外街道办事处",  # district-wide
+            "光华里社区居委会",
+            "吉庆里社区居委会",
+            "12345热线中心",  # elsewhere, or not a handler
+        )
+    }
+    assert names == {
+        "安居物业公司": True,
+        "永安里社区居委会": True,
+        "建外街道办事处": True,
+        "区交通委": True,
+        "区住建委": True,
+        "自来水集团": True,
+        "朝外街道办事处": True,
+        "光华里社区居委会": False,
+        "吉庆里社区居委会": False,
+        "12345热线中心": False,
+    }
+    assert offered[1:4] == [
+        "安居物业公司（物业公司）",
+        "永安里社区居委会（社区居委会）",
+        "建外街道办事处（街道办事处）",
+    ]  # the order's own units first
+    assert _options(page, order.number, "assisting") == offered[1:]
+
+
+def test_a_unit_the_card_does_not_list_can_still_be_chosen(world: World, client: Client) -> None:
+    order = receive(world)
+    elsewhere = world.units["cc_b1"]
+
+    response = client_for(world, client, "dispatcher").post(
+        f"/orders/desk/dispatch/{order.number}/dispatch/", {"lead": elsewhere.pk}, headers=HTMX
+    )
+
+    order.refresh_from_db()
+    assert (response.status_code, order.lead_unit) == (200, elsewhere)
 
 
 # --- Callback desk --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from gongzhi.workorders.forms import (
     ExtensionDecisionForm,
     MergeForm,
 )
-from gongzhi.workorders.forms.actions import dispatch_unit_choices
+from gongzhi.workorders.forms.actions import desk_unit_choices
 from gongzhi.workorders.forms.fields import CategoryIndex, category_index
 from gongzhi.workorders.matrix import Place, suggestions_for
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
@@ -64,14 +64,12 @@ def _dispatch_card(
     order: WorkOrder,
     *,
     categories: CategoryIndex | None = None,
-    unit_choices: list[tuple[Any, str]] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """One order's card. `categories` and `unit_choices` are the page's category and unit
-    lists, shared by its cards (no query per card)."""
-    suggestions = suggestions_for(
-        order.category, Place(order.compound_id, order.community_id, order.subdistrict_id)
-    )
+    """One order's card. `categories` is the page's category list, shared by its cards; the
+    units come from the configuration snapshot (no query per card)."""
+    place = Place(order.compound_id, order.community_id, order.subdistrict_id)
+    suggestions = suggestions_for(order.category, place)
     best = suggestions[0] if suggestions else None
     initial: dict[str, Any] = {"category": order.category.code}
     if best:
@@ -96,7 +94,13 @@ def _dispatch_card(
         "suggestion_missing": _("权责清单没有匹配的承办单位，请人工选择。") if not best else "",
         "return_note": returns[-1].note if returns else "",
         "dispatch_form": extra.pop("dispatch_form", None)
-        or DispatchForm(initial=initial, categories=categories, unit_choices=unit_choices),
+        or DispatchForm(
+            initial=initial,
+            categories=categories,
+            unit_choices=desk_unit_choices(
+                place, [u for s in suggestions for u in (s.lead, *s.assisting)]
+            ),
+        ),
         "merge_form": extra.pop("merge_form", None) or MergeForm(),
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
         **extra,
@@ -127,10 +131,7 @@ def dispatch_desk(request: HttpRequest) -> HttpResponse:
     if tab == "orders":
         page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
         categories = category_index()
-        units = dispatch_unit_choices()
-        cards = [
-            _dispatch_card(o, categories=categories, unit_choices=units) for o in page.object_list
-        ]
+        cards = [_dispatch_card(o, categories=categories) for o in page.object_list]
     else:
         page = Paginator(extensions, PAGE_SIZE).get_page(request.GET.get("page"))
         cards = [{"extension": x, "form": ExtensionDecisionForm()} for x in page.object_list]
