@@ -267,9 +267,11 @@ def _render(
     by: str = By.COMPOSITE.value,
     orders_url: str | None = None,
     report_subdistrict: int | None = None,
+    switch: list[Crumb] | None = None,
 ) -> HttpResponse:
     hotspots_url = _optional_url("insights:hotspots")
     context = {
+        "switch": switch or [],
         "level": level,
         "place": place,
         "month": month,
@@ -370,7 +372,24 @@ def subdistrict(request: HttpRequest, pk: int) -> HttpResponse:
         ranking_lines=_ranking_lines(rows, "insights:community", month),
         by=by,
         report_subdistrict=place.pk,
+        switch=_own_subdistricts(scope, place, month) if district_url is None else None,
     )
+
+
+def _own_subdistricts(scope: PersonScope, current: Subdistrict, month: Month) -> list[Crumb]:
+    """For staff of several subdistricts (who have no district page): each of theirs, to
+    switch between them (the one shown has no link). Empty for staff of one."""
+    if len(scope.subdistrict_ids) < 2:
+        return []
+    return [
+        Crumb(
+            s.name,
+            None
+            if s.pk == current.pk
+            else _with_month(reverse("insights:subdistrict", args=[s.pk]), month),
+        )
+        for s in Subdistrict.objects.filter(pk__in=scope.subdistrict_ids).order_by("name")
+    ]
 
 
 @login_required

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gongzhi.accounts.models import Membership, Role
 from gongzhi.insights.dashboard import selectors as dash
 from gongzhi.insights.dashboard.charts import trend_chart
 from gongzhi.insights.models import MonthlyLevelRollup
@@ -100,6 +101,30 @@ def test_subdistrict_staff_see_their_subdistrict_and_its_communities(built: Worl
         reverse("insights:map_values") + f"?month=2025-10&subdistrict={built.sd_a.pk}",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_of_two_subdistricts_switch_between_them(built: World) -> None:
+    person = built.person("subdistrict_staff_a")
+    Membership.objects.create(person=person, role=Role.SUBDISTRICT_STAFF, unit=built.units["so_b"])
+    client = client_for(built, "subdistrict_staff_a")
+    a = reverse("insights:subdistrict", args=[built.sd_a.pk])
+    b = reverse("insights:subdistrict", args=[built.sd_b.pk])
+
+    page = client.get(f"{a}?month=2025-10").content.decode()
+    switch = page[
+        page.index('id="dash-switch"') : page.index("</nav>", page.index('id="dash-switch"'))
+    ]
+
+    assert f'href="{b}?month=2025-10"' in switch  # the other one, same month
+    assert f'href="{a}' not in switch and built.sd_a.name in switch  # this one, not a link
+    assert client.get(b).status_code == 200
+
+
+def test_staff_of_one_subdistrict_have_nothing_to_switch(built: World) -> None:
+    page = client_for(built, "subdistrict_staff_a").get(
+        reverse("insights:subdistrict", args=[built.sd_a.pk])
+    )
+    assert 'id="dash-switch"' not in page.content.decode()
 
 
 def test_subdistrict_staff_cannot_see_another_subdistrict(built: World) -> None:
