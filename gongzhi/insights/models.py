@@ -36,11 +36,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.accounts.models import Unit
-from gongzhi.places.models import Community, Subdistrict
+from gongzhi.places.models import Community, Compound, Subdistrict
 from gongzhi.workorders.models import Category
 
 # The counters, in the order of the bits of OrderContribution.flags.
@@ -264,3 +265,62 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.event_id}"
+
+
+class MonthlyTopic(models.Model):
+    """A problem chosen as the month's topic (每月一题) of the district (no subdistrict) or of
+    one subdistrict: a category (with a kind of compound, when the candidates were split by
+    it), the score and the evidence it was chosen on, as the candidates showed them, who chose
+    it and the plan (who leads, what is done)."""
+
+    month = models.DateField(_("月份"))  # the first day of the month
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("街道/地区"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("类别")
+    )
+    place_kind = models.CharField(
+        _("小区类型"), max_length=16, blank=True, choices=Compound.Kind.choices
+    )
+    score = models.FloatField(_("得分"))
+    evidence = models.JSONField(_("依据"), default=dict, encoder=DjangoJSONEncoder)
+    plan = models.TextField(_("办理计划"), blank=True)
+    lead_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("牵头单位"),
+    )
+    chosen_by = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("选定人")
+    )
+    chosen_at = models.DateTimeField(_("选定时间"))
+
+    class Meta:
+        verbose_name = _("每月一题")
+        verbose_name_plural = _("每月一题")
+        ordering = ["month", "subdistrict_id", "-score"]
+        constraints = [
+            # A problem is chosen once per month and scope (NULL subdistrict: the district).
+            models.UniqueConstraint(
+                fields=["month", "category", "place_kind"],
+                condition=models.Q(subdistrict__isnull=True),
+                name="insights_topic_once_district",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "subdistrict", "category", "place_kind"],
+                condition=models.Q(subdistrict__isnull=False),
+                name="insights_topic_once_subdistrict",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category_id} {self.place_kind}"

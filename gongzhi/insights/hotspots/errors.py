@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 class SignalError(Exception):
     code = "signal_error"
-    default_message = "热点操作失败"
+    default_message = gettext_noop("热点操作失败")
 
     def __init__(self, message: str | None = None, **details: Any) -> None:
         self.message = message or _(self.default_message)
@@ -26,21 +27,21 @@ class NotPermitted(SignalError):
     """The person is not staff of the hotspot's (or cluster's) place."""
 
     code = "not_permitted"
-    default_message = "您无权处置该热点"
+    default_message = gettext_noop("您无权处置该热点")
 
 
 class AlreadyActed(SignalError):
     """The hotspot or cluster already became a work order (or a proposal)."""
 
     code = "already_acted"
-    default_message = "该热点已转办，不能重复转办"
+    default_message = gettext_noop("该热点已转办，不能重复转办")
 
 
 class Dismissed(SignalError):
     code = "dismissed"
-    default_message = "该热点已忽略"
+    default_message = gettext_noop("该热点已忽略")
 
 
 class InvalidInput(SignalError):
     code = "invalid_input"
-    default_message = "输入内容不完整或不正确"
+    default_message = gettext_noop("输入内容不完整或不正确")

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.insights.hotspots.models import SignalStatus
+from gongzhi.places.models import Compound
 from gongzhi.workorders.models import Urgency
 
 Choices = list[tuple[Any, Any]]
@@ -104,3 +105,26 @@ class DismissForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写忽略理由")},
     )
+
+
+class TopicChooseForm(forms.Form):
+    """Choosing one of the month's candidate problems as its topic (每月一题)."""
+
+    month = MonthField(required=True)
+    subdistrict = forms.IntegerField(required=False, min_value=1)
+    category = forms.IntegerField(min_value=1)
+    place_kind = forms.ChoiceField(required=False, choices=[("", ""), *Compound.Kind.choices])
+    plan = forms.CharField(
+        label=_("办理计划"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("牵头单位、主要措施和完成时间"),
+    )
+    lead_unit = forms.TypedChoiceField(
+        label=_("牵头单位"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, units: Choices | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].choices = _id_choices(units or [], _("（不指定）"))  # type: ignore[attr-defined]

@@ -5,22 +5,30 @@ district's leaders (the district or one subdistrict) and a subdistrict's staff (
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.accounts.models import Unit
 from gongzhi.insights.hotspots.counts import add_months
-from gongzhi.insights.pages.forms import TopicForm
+from gongzhi.insights.hotspots.errors import NotPermitted, SignalError
+from gongzhi.insights.models import MonthlyTopic
+from gongzhi.insights.monthly_topics import topic_choose, topic_withdraw, topics_chosen
+from gongzhi.insights.pages.forms import TopicChooseForm, TopicForm
 from gongzhi.insights.pages.rules import topic_scopes
 from gongzhi.insights.selectors import rollups_as_of
 from gongzhi.insights.topics import PARTS, topic_candidates
 from gongzhi.places.models import Subdistrict
+from gongzhi.workorders import reference
 from gongzhi.workorders.views.edge import person_of
 
 LIMIT = 15
@@ -58,10 +66,13 @@ def topics(request: HttpRequest) -> HttpResponse:
     candidates = topic_candidates(
         month, limit=LIMIT, by_place_kind=by_place_kind, subdistrict_id=subdistrict_id
     )
+    chosen = topics_chosen(month, subdistrict_id)
+    chosen_keys = {(c.category_id, c.place_kind) for c in chosen}
     rows = [
         {
             "rank": i,
             "topic": t,
+            "chosen": (t.category_id, t.place_kind) in chosen_keys,
             "parts": [
                 {"name": p, "label": PART_LABELS[p], "pct": round(100 * t.parts.get(p, 0.0), 1)}
                 for p in PARTS
@@ -76,5 +87,76 @@ def topics(request: HttpRequest) -> HttpResponse:
         scope_label=dict(choices).get(subdistrict_id, "") if subdistrict_id else _("全区"),
         by_place_kind=by_place_kind,
         as_of=rollups_as_of(),
+        chosen=chosen,
+        choose={
+            "month": f"{month:%Y-%m}",
+            "subdistrict": subdistrict_id or "",
+            "form": TopicChooseForm(units=lead_unit_choices()),
+        },
     )
     return render(request, "insights/pages/topics.html", context)
+
+
+def lead_unit_choices() -> list[tuple[int, str]]:
+    """The units that can lead a month's topic: the district's departments, utilities and
+    subdistrict offices (from the configuration snapshot: no query)."""
+    snapshot = reference.current()
+    return [
+        (u.pk, u.name)
+        for kind in (Unit.Kind.DEPARTMENT, Unit.Kind.UTILITY, Unit.Kind.SUBDISTRICT_OFFICE)
+        for u in snapshot.units_of_kind(kind)
+    ]
+
+
+def _back(data: Any) -> str:
+    """The topics page of the month and scope a form was posted from."""
+    query = {"month": data.get("month", "")}
+    if data.get("subdistrict"):
+        query["subdistrict"] = data["subdistrict"]
+    if data.get("place_kind"):
+        query["by_place_kind"] = "on"
+    return f"{reverse('insights:topics')}?{urlencode(query)}"
+
+
+@login_required
+@require_POST
+def topic_choose_view(request: HttpRequest) -> HttpResponse:
+    """Choose a candidate as the month's topic; back to the candidates with the outcome."""
+    form = TopicChooseForm(request.POST, units=lead_unit_choices())
+    if not form.is_valid():
+        messages.error(request, _("选定每月一题：请检查填写的内容。"))
+        return redirect(_back(request.POST))
+    d = form.cleaned_data
+    lead = Unit.objects.filter(pk=d["lead_unit"]).first() if d["lead_unit"] else None
+    try:
+        topic = topic_choose(
+            by=person_of(request),
+            month=d["month"],
+            subdistrict_id=d["subdistrict"],
+            category_id=d["category"],
+            place_kind=d["place_kind"],
+            plan=d["plan"],
+            lead_unit=lead,
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except SignalError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已将“%(name)s”选为每月一题。") % {"name": topic.category.name})
+    return redirect(_back(request.POST))
+
+
+@login_required
+@require_POST
+def topic_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(MonthlyTopic.objects.select_related("category"), pk=pk)
+    try:
+        topic_withdraw(by=person_of(request), topic=topic)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("已撤销每月一题“%(name)s”。") % {"name": topic.category.name})
+    back = {"month": f"{topic.month:%Y-%m}", "subdistrict": topic.subdistrict_id or ""}
+    if topic.place_kind:
+        back["place_kind"] = topic.place_kind
+    return redirect(_back(back))

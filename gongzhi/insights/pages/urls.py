@@ -13,5 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clusters/<int:pk>/", clusters.cluster, name="cluster"),
     path("clusters/<int:pk>/act/<str:action>/", clusters.cluster_action, name="cluster_action"),
     path("topics/", topics.topics, name="topics"),
+    path("topics/choose/", topics.topic_choose_view, name="topic_choose"),
+    path("topics/<int:pk>/withdraw/", topics.topic_withdraw_view, name="topic_withdraw"),
     path("orders/<str:number>/playbook/", playbook.playbook, name="playbook"),
 ]

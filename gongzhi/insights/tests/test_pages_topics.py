@@ -22,6 +22,10 @@ URL = "/insights/findings/topics/"
 
 @pytest.fixture
 def november(world: World) -> World:
+    return build_november(world)
+
+
+def build_november(world: World) -> World:
     """Subdistrict A: six elevator orders at compound A1, half unresolved; subdistrict B: two
     ads orders at compound B1. Roll-ups rebuilt."""
     seed_categories()
@@ -136,6 +140,6 @@ def test_the_page_costs_a_fixed_number_of_queries(
 
     # session, user, scope, subdistricts, the candidates (roll-ups: the month, last month,
     # last year, places, all places, repeats, names, places' names, one example query per
-    # candidate), the watermark, the navigation.
-    with django_assert_num_queries(16):
+    # candidate), the topics chosen for the month, the watermark, the navigation.
+    with django_assert_num_queries(17):
         client.get(URL, {"month": "2025-11"})
