@@ -87,19 +87,10 @@ def suggestion_cached(order: WorkOrder) -> OrderSuggestion | None:
     return None
 
 
-def category_labels(choices: list[tuple[Any, Any]] | None = None) -> dict[str, str]:
-    """code → "物业管理 › 电梯故障", from a CategoryIndex's grouped choices (or one query)."""
-    if choices is None:
-        rows = Category.objects.select_related("parent").filter(is_active=True)
-        return {c.code: c.full_name for c in rows}
-    labels: dict[str, str] = {}
-    for value, label in choices:
-        if isinstance(label, list | tuple):
-            for code, name in label:
-                labels[code] = f"{value} › {name}"
-        elif value:
-            labels[str(value)] = str(label)
-    return labels
+def category_labels() -> dict[str, str]:
+    """code → "物业管理 › 电梯故障" of the active categories (one query)."""
+    rows = Category.objects.select_related("parent").filter(is_active=True)
+    return {c.code: c.full_name for c in rows}
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,22 @@ def test_a_top_level_model_agrees_with_an_order_filed_under_a_category_below_it(
     assert suggestion.unit == world.units["property_x"]  # the matrix for 电梯故障 itself
 
 
+def test_the_desk_names_a_top_level_suggestion_not_its_code(
+    world: World, matrix: None, top_model_file: Path, threshold: float, client: Client
+) -> None:
+    artifact_register(path=top_model_file, activate=True)
+    order = file(world, CLEAR_ELEVATOR, code="sanitation-garbage")  # the model says 物业管理
+    client.login(username="dispatcher", password=PASSWORD)
+
+    page = client.get("/orders/desk/dispatch/").content.decode()
+    card = page[page.index(f'id="dispatch-{order.number}"') :]
+    accept = card[card.index('data-action="accept-suggestion"') :]
+
+    # The suggested category by its name, as in the category list (it was shown as "property").
+    assert "物业管理" in accept[: accept.index("</button>")]
+    assert ">property<" not in card and "采纳：property" not in card
+
+
 def test_a_vague_request_waits_on_the_desk_with_three_suggestions_and_a_unit(
     world: World, artifact: ModelArtifact, threshold: float
 ) -> None:

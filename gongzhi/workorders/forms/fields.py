@@ -29,6 +29,9 @@ class CategoryIndex:
     choices: list[tuple[Any, Any]]
     labels: list[str]
     lookup: dict[str, str]
+    # code → "物业管理 › 电梯故障" for every category, a top one with children too (the
+    # classifier suggests top categories, which the grouped choices show only as group names).
+    names: dict[str, str]
 
 
 def category_index() -> CategoryIndex:
@@ -45,9 +48,11 @@ def category_index() -> CategoryIndex:
     choices: list[tuple[Any, Any]] = [("", _("请选择诉求类别"))]
     labels: list[str] = []
     lookup: dict[str, str] = {}
+    names: dict[str, str] = {}
     name_count: dict[str, int] = {}
     for pk, parent_id, name, code in rows:
         lookup[code] = code
+        names[code] = name
         name_count[name] = name_count.get(name, 0) + 1
         if parent_id is None:
             kids = children.get(pk)
@@ -60,10 +65,11 @@ def category_index() -> CategoryIndex:
             label = f"{parent_name} › {name}" if parent_name else name
             labels.append(label)
             lookup[label] = code
+            names[code] = label
     for _pk, _parent, name, code in rows:
         if name_count[name] == 1:
             lookup.setdefault(name, code)
-    return CategoryIndex(choices, labels, lookup)
+    return CategoryIndex(choices, labels, lookup, names)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

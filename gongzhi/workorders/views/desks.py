@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from gongzhi.dispatch.selectors import category_labels, desk_advice, with_advice
+from gongzhi.dispatch.selectors import desk_advice, with_advice
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
 from gongzhi.workorders.forms import (
@@ -79,7 +79,7 @@ def _dispatch_card(
     return {
         "order": order,
         # Dispatch intelligence: the intake's suggestion, ready to accept, and likely duplicates.
-        "advice": desk_advice(order, labels=category_labels(categories.choices)),
+        "advice": desk_advice(order, labels=categories.names),
         "suggestions": [
             {
                 "lead": s.lead,
