@@ -156,23 +156,35 @@ class DispatchForm(forms.Form):
         return data
 
 
-# The district-wide kinds a desk card lists in full, each as a group (the many community
-# committees and property companies are listed only for the order's own place).
-_DESK_GROUPS = (
-    (Unit.Kind.DEPARTMENT, _("区委办局")),
-    (Unit.Kind.UTILITY, _("公共服务企业")),
-    (Unit.Kind.SUBDISTRICT_OFFICE, _("街道办事处")),
+# The kinds a unit picker lists after the order's own units, each as a group: on a desk card
+# the district-wide ones (the many community committees and property companies only for the
+# order's own place); on the order page every kind.
+_DISTRICT_WIDE = (Unit.Kind.DEPARTMENT, Unit.Kind.UTILITY, Unit.Kind.SUBDISTRICT_OFFICE)
+_EVERY_KIND = (
+    Unit.Kind.SUBDISTRICT_OFFICE,
+    Unit.Kind.COMMUNITY_COMMITTEE,
+    Unit.Kind.PROPERTY_COMPANY,
+    Unit.Kind.DEPARTMENT,
+    Unit.Kind.UTILITY,
 )
+_GROUP_LABELS = {
+    Unit.Kind.DEPARTMENT: _("区委办局"),
+    Unit.Kind.UTILITY: _("公共服务企业"),
+    Unit.Kind.SUBDISTRICT_OFFICE: _("街道办事处"),
+    Unit.Kind.COMMUNITY_COMMITTEE: _("社区居委会"),
+    Unit.Kind.PROPERTY_COMPANY: _("物业公司"),
+}
 
 
 def desk_unit_choices(
-    place: Place, suggested: Iterable[Unit] = ()
+    place: Place, suggested: Iterable[Unit] = (), *, every_kind: bool = False
 ) -> list[tuple[str, list[tuple[int, str]]]]:
-    """The units a dispatcher's desk card offers, grouped: first the order's own (the
-    matrix's suggestions, the property company of its compound, the committee of its
-    community, the office of its subdistrict), then the departments, utilities and
-    subdistrict offices of the district. From the configuration snapshot: no query. A form
-    posted with another active unit is still accepted (the order page lists them all)."""
+    """The units a dispatch form offers, grouped: first the order's own (the matrix's
+    suggestions, the property company of its compound, the committee of its community, the
+    office of its subdistrict), then the district's departments, utilities and subdistrict
+    offices (a desk card), or every handling unit by kind (`every_kind`: the order page). From
+    the configuration snapshot: no query. A form posted with any active handling unit is
+    accepted either way."""
     snapshot = reference.current()
     local: dict[int, Unit] = {u.pk: u for u in suggested}
     for kind, place_id in (
@@ -184,10 +196,9 @@ def desk_unit_choices(
         if unit is not None:
             local.setdefault(unit.pk, unit)
     groups = [(str(_("本地单位")), [(u.pk, unit_label(u)) for u in local.values()])]
-    for kind, label in _DESK_GROUPS:
+    for kind in _EVERY_KIND if every_kind else _DISTRICT_WIDE:
         units = [(u.pk, unit_label(u)) for u in snapshot.units_of_kind(kind) if u.pk not in local]
-        if units:
-            groups.append((str(label), units))
+        groups.append((str(_GROUP_LABELS[kind]), units))
     return [(label, units) for label, units in groups if units]
 
 

@@ -4,6 +4,7 @@ back, the requester's contact data, photos and whistles."""
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import pytest
@@ -322,3 +323,22 @@ def test_without_htmx_an_action_redirects_to_the_page_with_a_flash(
 
     assert response.redirect_chain[-1][0] == f"/orders/{order.number}/"
     assert "已签收" in response.content.decode()
+
+
+def test_the_dispatch_form_lists_the_orders_own_units_first_then_every_unit_by_kind(
+    world: World, client: Client
+) -> None:
+    order = order_in(world, Status.RECEIVED)  # at compound A1
+
+    page = page_of(client_for(world, client, "dispatcher"), order)
+
+    select = page[page.index('name="dispatch-lead"') :]
+    select = select[: select.index("</select>")]
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups == ["本地单位", "街道办事处", "社区居委会", "区委办局", "公共服务企业"]
+    own = select[select.index('label="本地单位"') : select.index('label="街道办事处"')]
+    assert ["安居物业公司" in own, "永安里社区居委会" in own, "建外街道办事处" in own] == [True] * 3
+    # Every other handling unit is offered too, once; the hotline centre is not a handler.
+    elsewhere = select[select.index('label="社区居委会"') :]
+    assert "吉庆里社区居委会" in elsewhere and "永安里社区居委会" not in elsewhere
+    assert "12345热线中心" not in select

@@ -21,8 +21,9 @@ from django.views.decorators.vary import vary_on_headers
 from gongzhi.accounts.selectors import person_scope
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
-from gongzhi.workorders.forms import NoteForm, RevealForm
-from gongzhi.workorders.forms.actions import REVEAL_PURPOSES
+from gongzhi.workorders.forms import DispatchForm, NoteForm, RevealForm
+from gongzhi.workorders.forms.actions import REVEAL_PURPOSES, desk_unit_choices
+from gongzhi.workorders.matrix import Place
 from gongzhi.workorders.models import ExtensionRequest, Status, WhistleCall, WorkOrder
 from gongzhi.workorders.privacy import requester_masked
 from gongzhi.workorders.selectors import order_detail, order_get_for
@@ -62,6 +63,16 @@ def _moot(order: WorkOrder) -> set[Action]:
     return moot
 
 
+def _action_form(spec: Any, order: WorkOrder, data: Any = None) -> Any:
+    """An action's form; a dispatch form lists the order's own units first, then every
+    handling unit by kind (from the configuration snapshot)."""
+    if spec.form is DispatchForm:
+        place = Place(order.compound_id, order.community_id, order.subdistrict_id)
+        choices = desk_unit_choices(place, every_kind=True)
+        return DispatchForm(data, prefix=spec.action.value, unit_choices=choices)
+    return spec.form(data, prefix=spec.action.value)
+
+
 def _action_entries(
     order: WorkOrder, person: Any, bound: dict[Action, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -71,7 +82,7 @@ def _action_entries(
         spec = SPECS.get(action)
         if spec is None or action in moot:
             continue
-        form = (bound or {}).get(action) or spec.form(prefix=action.value)
+        form = (bound or {}).get(action) or _action_form(spec, order)
         entries.append(
             {
                 "name": action.value,
@@ -162,7 +173,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         spec = SPECS[Action(action)]
     except (ValueError, KeyError) as exc:
         raise Http404 from exc
-    form = spec.form(request.POST, prefix=action)
+    form = _action_form(spec, order, request.POST)
     if not form.is_valid():
         return _render(
             request,
