@@ -63,20 +63,8 @@ class Reference:
     # the office of a subdistrict; the lowest id where a place has several).
     units_by_code: dict[str, Unit] = field(default_factory=dict)
     units_by_place: dict[tuple[str, int], Unit] = field(default_factory=dict)
-
-    def units_of_kind(self, kind: str) -> list[Unit]:
-        """The active units of one kind, by name (the dispatcher's desk lists the district-wide
-        ones)."""
-        found = self._kinds.get(kind)
-        if found is None:
-            found = sorted(
-                (u for u in self.units_by_code.values() if u.kind == kind),
-                key=lambda u: (u.name, u.pk),
-            )
-            self._kinds[kind] = found
-        return found
-
-    _kinds: dict[str, list[Unit]] = field(default_factory=dict, repr=False)
+    # kind → its active units by name (the unit pickers list them by kind).
+    units_by_kind: dict[str, list[Unit]] = field(default_factory=dict)
 
 
 def _build() -> Reference:
@@ -96,6 +84,9 @@ def _build() -> Reference:
         rule.category = by_id[rule.category_id]
         rules.setdefault(rule.category_id, []).append(rule)
     units_by_code, units_by_place = _units()
+    units_by_kind: dict[str, list[Unit]] = {}
+    for unit in sorted(units_by_code.values(), key=lambda u: (u.name, u.pk)):
+        units_by_kind.setdefault(unit.kind, []).append(unit)
     return Reference(
         built_at=time.monotonic(),
         by_code={c.code: c for c in categories},
@@ -104,6 +95,7 @@ def _build() -> Reference:
         rules=rules,
         units_by_code=units_by_code,
         units_by_place=units_by_place,
+        units_by_kind=units_by_kind,
     )
 
 

@@ -29,6 +29,7 @@ from gongzhi.insights.selectors import rollups_as_of
 from gongzhi.insights.topics import PARTS, topic_candidates
 from gongzhi.places.models import Subdistrict
 from gongzhi.workorders import reference
+from gongzhi.workorders.forms.actions import DISTRICT_WIDE_KINDS
 from gongzhi.workorders.views.edge import person_of
 
 LIMIT = 15
@@ -100,12 +101,8 @@ def topics(request: HttpRequest) -> HttpResponse:
 def lead_unit_choices() -> list[tuple[int, str]]:
     """The units that can lead a month's topic: the district's departments, utilities and
     subdistrict offices (from the configuration snapshot: no query)."""
-    snapshot = reference.current()
-    return [
-        (u.pk, u.name)
-        for kind in (Unit.Kind.DEPARTMENT, Unit.Kind.UTILITY, Unit.Kind.SUBDISTRICT_OFFICE)
-        for u in snapshot.units_of_kind(kind)
-    ]
+    by_kind = reference.current().units_by_kind
+    return [(u.pk, u.name) for kind in DISTRICT_WIDE_KINDS for u in by_kind.get(kind, [])]
 
 
 def _back(data: Any) -> str:

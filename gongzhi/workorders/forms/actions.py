@@ -138,7 +138,7 @@ class DispatchForm(forms.Form):
         self.fields["lead"].queryset = units  # type: ignore[attr-defined]
         self.fields["assisting"].queryset = units  # type: ignore[attr-defined]
         if unit_choices is not None:
-            # A desk card lists the units that matter for its order (desk_unit_choices());
+            # A desk card lists the units that matter for its order (unit_choices_for());
             # a posted form still checks its choice against all active units.
             empty = ("", self.fields["lead"].empty_label)  # type: ignore[attr-defined]
             self.fields["lead"].widget.choices = [empty, *unit_choices]
@@ -159,7 +159,7 @@ class DispatchForm(forms.Form):
 # The kinds a unit picker lists after the order's own units, each as a group: on a desk card
 # the district-wide ones (the many community committees and property companies only for the
 # order's own place); on the order page every kind.
-_DISTRICT_WIDE = (Unit.Kind.DEPARTMENT, Unit.Kind.UTILITY, Unit.Kind.SUBDISTRICT_OFFICE)
+DISTRICT_WIDE_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.UTILITY, Unit.Kind.SUBDISTRICT_OFFICE)
 _EVERY_KIND = (
     Unit.Kind.SUBDISTRICT_OFFICE,
     Unit.Kind.COMMUNITY_COMMITTEE,
@@ -167,16 +167,9 @@ _EVERY_KIND = (
     Unit.Kind.DEPARTMENT,
     Unit.Kind.UTILITY,
 )
-_GROUP_LABELS = {
-    Unit.Kind.DEPARTMENT: _("区委办局"),
-    Unit.Kind.UTILITY: _("公共服务企业"),
-    Unit.Kind.SUBDISTRICT_OFFICE: _("街道办事处"),
-    Unit.Kind.COMMUNITY_COMMITTEE: _("社区居委会"),
-    Unit.Kind.PROPERTY_COMPANY: _("物业公司"),
-}
 
 
-def desk_unit_choices(
+def unit_choices_for(
     place: Place, suggested: Iterable[Unit] = (), *, every_kind: bool = False
 ) -> list[tuple[str, list[tuple[int, str]]]]:
     """The units a dispatch form offers, grouped: first the order's own (the matrix's
@@ -196,9 +189,11 @@ def desk_unit_choices(
         if unit is not None:
             local.setdefault(unit.pk, unit)
     groups = [(str(_("本地单位")), [(u.pk, unit_label(u)) for u in local.values()])]
-    for kind in _EVERY_KIND if every_kind else _DISTRICT_WIDE:
-        units = [(u.pk, unit_label(u)) for u in snapshot.units_of_kind(kind) if u.pk not in local]
-        groups.append((str(_GROUP_LABELS[kind]), units))
+    for kind in _EVERY_KIND if every_kind else DISTRICT_WIDE_KINDS:
+        units = [
+            (u.pk, unit_label(u)) for u in snapshot.units_by_kind.get(kind, []) if u.pk not in local
+        ]
+        groups.append((str(Unit.Kind(kind).label), units))
     return [(label, units) for label, units in groups if units]
 
 

@@ -26,7 +26,7 @@ from gongzhi.workorders.forms import (
     ExtensionDecisionForm,
     MergeForm,
 )
-from gongzhi.workorders.forms.actions import desk_unit_choices
+from gongzhi.workorders.forms.actions import unit_choices_for
 from gongzhi.workorders.forms.fields import CategoryIndex, category_index
 from gongzhi.workorders.matrix import Place, suggestions_for
 from gongzhi.workorders.models import EventKind, Status, WorkOrder, WorkOrderEvent
@@ -97,7 +97,7 @@ def _dispatch_card(
         or DispatchForm(
             initial=initial,
             categories=categories,
-            unit_choices=desk_unit_choices(
+            unit_choices=unit_choices_for(
                 place, [u for s in suggestions for u in (s.lead, *s.assisting)]
             ),
         ),

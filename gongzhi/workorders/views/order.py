@@ -22,7 +22,7 @@ from gongzhi.accounts.selectors import person_scope
 from gongzhi.workorders import rules
 from gongzhi.workorders.errors import NotFound, WorkOrderError
 from gongzhi.workorders.forms import DispatchForm, NoteForm, RevealForm
-from gongzhi.workorders.forms.actions import REVEAL_PURPOSES, desk_unit_choices
+from gongzhi.workorders.forms.actions import REVEAL_PURPOSES, unit_choices_for
 from gongzhi.workorders.matrix import Place
 from gongzhi.workorders.models import ExtensionRequest, Status, WhistleCall, WorkOrder
 from gongzhi.workorders.privacy import requester_masked
@@ -68,7 +68,7 @@ def _action_form(spec: Any, order: WorkOrder, data: Any = None) -> Any:
     handling unit by kind (from the configuration snapshot)."""
     if spec.form is DispatchForm:
         place = Place(order.compound_id, order.community_id, order.subdistrict_id)
-        choices = desk_unit_choices(place, every_kind=True)
+        choices = unit_choices_for(place, every_kind=True)
         return DispatchForm(data, prefix=spec.action.value, unit_choices=choices)
     return spec.form(data, prefix=spec.action.value)
 
